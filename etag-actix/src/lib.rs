@@ -1,0 +1,3 @@
+//! Conditional requests for actix-web. (Being written.)
+
+pub use etag_core::*;

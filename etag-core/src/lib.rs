@@ -1,0 +1,18 @@
+//! HTTP entity tags, RFC 9110 conditional request evaluation and deterministic tags.
+//! (Crate guide being written.)
+
+mod date;
+mod encode;
+mod entity_tag;
+mod error;
+mod evaluate;
+mod list;
+
+pub use encode::{ETag, EncodeTag, ModificationTime, TagEncoder};
+pub use entity_tag::{EntityTag, EntityTagRef};
+pub use error::ParseError;
+pub use evaluate::{BadHeader, Conditions, Header, Method, Outcome, RangeDecision, Validators};
+pub use list::{Condition, TagList, TagListIter};
+
+#[cfg(feature = "derive")]
+pub use etag_derive::ETag;

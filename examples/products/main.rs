@@ -1,0 +1,2 @@
+//! The products service (being written).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Cross-crate integration and UI tests live under `tests/`.
