@@ -423,24 +423,45 @@ pub(crate) fn parse_one(bytes: &[u8]) -> Result<(EntityTagRef<'_>, &[u8]), Parse
     let Some((b'"', body)) = rest.split_first() else {
         return Err(ParseError::new(ParseErrorKind::Unquoted));
     };
-    for (i, &b) in body.iter().enumerate() {
-        if b == b'"' {
-            let tag = EntityTagRef {
-                weak,
-                opaque: &body[..i],
-            };
-            return Ok((tag, &body[i + 1..]));
+    let end = first_non_etagc(body).unwrap_or(body.len());
+    let Some((opaque, after)) = body.split_at_checked(end) else {
+        return Err(ParseError::new(ParseErrorKind::Unterminated));
+    };
+    match after.split_first() {
+        Some((b'"', rest)) => Ok((EntityTagRef { weak, opaque }, rest)),
+        // A comma or space before any closing quote usually means the quote is missing.
+        Some((&b, rest)) if rest.contains(&b'"') => {
+            Err(ParseError::new(ParseErrorKind::InvalidByte(b)))
         }
-        if !is_etagc(b) {
-            // A comma or space before any closing quote usually means the quote is missing.
-            return Err(ParseError::new(if body[i..].contains(&b'"') {
-                ParseErrorKind::InvalidByte(b)
-            } else {
-                ParseErrorKind::Unterminated
-            }));
+        _ => Err(ParseError::new(ParseErrorKind::Unterminated)),
+    }
+}
+
+/// The index of the first byte of `bytes` that is not `etagc` (the closing quote, or an
+/// invalid byte), eight bytes at a time.
+///
+/// A byte is not `etagc` when it is below 0x21, 0x22 (`"`) or 0x7F. Each test below is the
+/// classic "has a byte less than n" / "has a zero byte" bit trick on a little-endian word: a
+/// borrow only ever runs from a matching byte towards later bytes, so the lowest flagged
+/// byte is always a real match.
+fn first_non_etagc(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let (words, tail) = bytes.as_chunks::<8>();
+    for (n, word) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*word);
+        let below = x.wrapping_sub(ONES * 0x21) & !x;
+        let quote = x ^ (ONES * 0x22);
+        let quote = quote.wrapping_sub(ONES) & !quote;
+        let del = x ^ (ONES * 0x7F);
+        let del = del.wrapping_sub(ONES) & !del;
+        let found = (below | quote | del) & HIGH;
+        if found != 0 {
+            return Some(n * 8 + (found.trailing_zeros() / 8) as usize);
         }
     }
-    Err(ParseError::new(ParseErrorKind::Unterminated))
+    let rest = tail.iter().position(|&b| !is_etagc(b))?;
+    Some(words.len() * 8 + rest)
 }
 
 #[cfg(test)]
@@ -529,6 +550,23 @@ mod tests {
             assert!(EntityTag::weak(opaque).is_err(), "{opaque:?}");
         }
         assert!(EntityTag::strong("").is_ok());
+    }
+
+    #[test]
+    fn word_scan_agrees_with_byte_scan() {
+        // Every byte value at every position of words with and without other stops.
+        for len in 0..20 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    for fill in [b'a', 0x80, 0xff, 0x21, 0x23, 0x7e] {
+                        let mut bytes = vec![fill; len];
+                        bytes[at] = b;
+                        let expected = bytes.iter().position(|&b| !is_etagc(b));
+                        assert_eq!(first_non_etagc(&bytes), expected, "{bytes:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

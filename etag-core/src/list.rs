@@ -1,6 +1,6 @@
 //! `If-Match` / `If-None-Match` field values: `*` or a comma-separated list of entity-tags.
 
-use crate::entity_tag::{EntityTag, EntityTagRef, parse_one};
+use crate::entity_tag::{EntityTag, EntityTagRef, parse_one, trim_ows};
 use crate::error::{ParseError, ParseErrorKind};
 
 /// A validated `If-Match` or `If-None-Match` field value, borrowing the raw header lines.
@@ -56,18 +56,9 @@ impl<'a> TagList<'a> {
     /// assert!(TagList::parse(&[b"*, \"a\""]).is_err());
     /// # Ok::<(), etag_core::ParseError>(())
     /// ```
+    #[inline]
     pub fn parse(lines: &'a [&'a [u8]]) -> Result<Self, ParseError> {
-        let mut any = false;
-        let mut tags = false;
-        for element in Elements::new(lines) {
-            match element? {
-                Element::Any => any = true,
-                Element::Tag(_) => tags = true,
-            }
-            if any && tags {
-                return Err(ParseError::new(ParseErrorKind::StarMixed));
-            }
-        }
+        let Scan { any, .. } = scan(lines, None, false, false)?;
         Ok(Self { lines, any })
     }
 
@@ -81,6 +72,7 @@ impl<'a> TagList<'a> {
     /// assert!(!TagList::parse(&[b"\"x\""])?.is_any());
     /// # Ok::<(), etag_core::ParseError>(())
     /// ```
+    #[inline]
     pub fn is_any(self) -> bool {
         self.any
     }
@@ -132,8 +124,9 @@ impl<'a> TagList<'a> {
     /// assert!(list.strong_match(&EntityTag::strong("2")?));
     /// # Ok::<(), etag_core::ParseError>(())
     /// ```
+    #[inline]
     pub fn strong_match(self, current: &EntityTag) -> bool {
-        self.any || self.iter().any(|t| t.strong_eq(current.as_ref()))
+        self.any || self.find(current.as_ref(), true)
     }
 
     /// `If-None-Match` semantics: `*`, or a member that weakly matches `current`.
@@ -147,8 +140,14 @@ impl<'a> TagList<'a> {
     /// assert!(list.weak_match(&EntityTag::strong("1")?));
     /// # Ok::<(), etag_core::ParseError>(())
     /// ```
+    #[inline]
     pub fn weak_match(self, current: &EntityTag) -> bool {
-        self.any || self.iter().any(|t| t.weak_eq(current.as_ref()))
+        self.any || self.find(current.as_ref(), false)
+    }
+
+    /// Whether a member matches; the list was validated, so the first match ends the walk.
+    fn find(self, current: EntityTagRef<'_>, strong: bool) -> bool {
+        scan(self.lines, Some(current), strong, true).is_ok_and(|found| found.matched)
     }
 
     /// An owned copy, e.g. to hand the tags a client expects to a store.
@@ -172,6 +171,98 @@ impl<'a> TagList<'a> {
             Condition::Tags(self.iter().filter_map(|t| t.to_owned().ok()).collect())
         }
     }
+}
+
+/// How a list compares with the current tag, found in one pass over the raw lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Scan {
+    /// The list is `*`.
+    pub(crate) any: bool,
+    /// A member matches the current tag (never true for `*`).
+    pub(crate) matched: bool,
+}
+
+/// Validates `lines` as [`TagList::parse`] does and, in the same pass, compares each member
+/// with `current` (strongly or weakly). Used by the evaluator, so that a list is read once.
+/// With `stop_at_match`, the walk ends at the first match (for lists already validated).
+///
+/// It reports the same first error as [`Elements`] (which [`TagList::iter`] walks): an
+/// element and what follows it up to the comma, then `*` mixed with tags.
+#[inline]
+pub(crate) fn scan(
+    lines: &[&[u8]],
+    current: Option<EntityTagRef<'_>>,
+    strong: bool,
+    stop_at_match: bool,
+) -> Result<Scan, ParseError> {
+    // The most common list of all, alone on its line, without the walk below.
+    if let [line] = lines
+        && (*line == b"*" || trim_ows(line) == b"*")
+    {
+        return Ok(Scan {
+            any: true,
+            matched: false,
+        });
+    }
+    walk(lines, current, strong, stop_at_match)
+}
+
+/// The general case of [`scan`].
+pub(crate) fn walk(
+    lines: &[&[u8]],
+    current: Option<EntityTagRef<'_>>,
+    strong: bool,
+    stop_at_match: bool,
+) -> Result<Scan, ParseError> {
+    let mut any = false;
+    let mut tags = false;
+    let mut matched = false;
+    for &line in lines {
+        let mut rest = line;
+        loop {
+            // Whitespace and empty elements.
+            while let [b' ' | b'\t' | b',', tail @ ..] = rest {
+                rest = tail;
+            }
+            match rest {
+                [] => break,
+                [b'*', tail @ ..] => {
+                    any = true;
+                    rest = tail;
+                }
+                _ => {
+                    let (tag, tail) = parse_one(rest)?;
+                    tags = true;
+                    if !matched && let Some(current) = current {
+                        matched = if strong {
+                            tag.strong_eq(current)
+                        } else {
+                            tag.weak_eq(current)
+                        };
+                        if matched && stop_at_match {
+                            return Ok(Scan { any, matched });
+                        }
+                    }
+                    rest = tail;
+                }
+            }
+            // After an element: optional whitespace, then a comma or the end of the line.
+            while let [b' ' | b'\t', tail @ ..] = rest {
+                rest = tail;
+            }
+            match rest {
+                [] | [b',', ..] => {}
+                [b'"' | b'W' | b'*', ..] => {
+                    return Err(ParseError::new(ParseErrorKind::MissingComma));
+                }
+                _ => return Err(ParseError::new(ParseErrorKind::Trailing)),
+            }
+            if any && tags {
+                return Err(ParseError::new(ParseErrorKind::StarMixed));
+            }
+        }
+    }
+    Ok(Scan { any, matched })
 }
 
 /// An owned `If-Match` / `If-None-Match` condition.
@@ -408,6 +499,50 @@ mod tests {
             assert!(
                 err.contains(reason),
                 "{:?}: {err} should mention {reason}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    /// `scan` (used by `parse`) and `Elements` (used by `iter`) see the same lists.
+    #[test]
+    fn scan_agrees_with_elements() {
+        let inputs: &[&[u8]] = &[
+            b"*\"a\"",
+            b"\"a\", *x",
+            b"*, \"a\" x",
+            b"\"a\" *",
+            b"* *",
+            b"\"a\",,\"b\" ,",
+            b"\"a\"W/\"b\"",
+            b"W/",
+            b"\"",
+            b", ,",
+        ];
+        for input in inputs {
+            let lines = [*input];
+            let mut any = false;
+            let mut tags = false;
+            let mut first_error = None;
+            for element in Elements::new(&lines) {
+                match element {
+                    Ok(Element::Any) => any = true,
+                    Ok(Element::Tag(_)) => tags = true,
+                    Err(e) => {
+                        first_error = Some(e);
+                        break;
+                    }
+                }
+                if any && tags {
+                    first_error = Some(ParseError::new(ParseErrorKind::StarMixed));
+                    break;
+                }
+            }
+            let scanned = scan(&lines, None, false, false);
+            assert_eq!(
+                scanned.err(),
+                first_error,
+                "{:?}",
                 String::from_utf8_lossy(input)
             );
         }
