@@ -1,13 +1,13 @@
-//! HTTP entity tags, RFC 9110 conditional request evaluation and deterministic tags.
-//! (Crate guide being written.)
+#![doc = include_str!("../README.md")]
 
 mod date;
-mod encode;
+pub mod encode;
 mod entity_tag;
 mod error;
 mod evaluate;
 mod list;
 
+pub use date::{InvalidDate, format_http_date, parse_http_date};
 pub use encode::{ETag, EncodeTag, ModificationTime, TagEncoder};
 pub use entity_tag::{EntityTag, EntityTagRef};
 pub use error::ParseError;
