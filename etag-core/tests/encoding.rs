@@ -857,3 +857,10 @@ fn bytes_are_a_byte_sequence() {
     check(&b"abc".to_vec(), hex, tag);
     check(&b"abc"[..], hex, tag);
 }
+
+#[test]
+fn phantom_data_writes_nothing() {
+    use std::marker::PhantomData;
+    check(&PhantomData::<String>, "", "2jmj7l5rSw0yVb_vlWAYkK_YBwk");
+    same(&(1u8, PhantomData::<[u8]>), &1u8);
+}

@@ -207,6 +207,12 @@ impl EncodeTag for () {
     fn encode_tag(&self, _enc: &mut TagEncoder) {}
 }
 
+/// A type marker carries no value: like `()`, it writes nothing.
+impl<T: ?Sized> EncodeTag for core::marker::PhantomData<T> {
+    #[inline]
+    fn encode_tag(&self, _enc: &mut TagEncoder) {}
+}
+
 macro_rules! encode_tuple {
     ($(($($name:ident)+))*) => {$(
         impl<$($name: EncodeTag),+> EncodeTag for ($($name,)+) {

@@ -1,0 +1,450 @@
+//! What `#[derive(ETag)]` promises beyond the bytes: which changes move a tag, map order,
+//! `last_modified`, generic bounds and the `crate` path.
+
+use std::collections::{HashMap, HashSet};
+use std::marker::PhantomData;
+use std::time::{Duration, SystemTime};
+
+use etag_core::{ETag, EncodeTag, TagEncoder};
+
+#[allow(dead_code)] // `views` is there to be left out of the tag.
+#[derive(Clone, ETag)]
+struct Article {
+    id: u64,
+    title: String,
+    #[etag(skip)]
+    views: u64,
+}
+
+#[allow(dead_code)] // `body` is there to be left out of the tag.
+#[derive(Clone, ETag)]
+struct Versioned {
+    #[etag]
+    id: u64,
+    #[etag]
+    version: u32,
+    body: String,
+}
+
+#[test]
+fn a_skipped_field_does_not_move_the_tag() {
+    let before = Article {
+        id: 1,
+        title: "t".to_owned(),
+        views: 10,
+    };
+    let after = Article {
+        views: 11,
+        ..before.clone()
+    };
+    assert_eq!(before.etag(), after.etag());
+}
+
+#[test]
+fn a_hashed_field_moves_the_tag() {
+    let before = Article {
+        id: 1,
+        title: "t".to_owned(),
+        views: 10,
+    };
+    let after = Article {
+        title: "u".to_owned(),
+        ..before.clone()
+    };
+    assert_ne!(before.etag(), after.etag());
+}
+
+#[test]
+fn with_selection_only_selected_fields_move_the_tag() {
+    let before = Versioned {
+        id: 1,
+        version: 1,
+        body: "a".to_owned(),
+    };
+    let edited = Versioned {
+        body: "b".to_owned(),
+        ..before.clone()
+    };
+    assert_eq!(before.etag(), edited.etag());
+    let bumped = Versioned {
+        version: 2,
+        ..edited.clone()
+    };
+    assert_ne!(edited.etag(), bumped.etag());
+    let other = Versioned {
+        id: 2,
+        ..before.clone()
+    };
+    assert_ne!(before.etag(), other.etag());
+}
+
+#[derive(ETag)]
+struct Index {
+    entries: HashMap<String, u32>,
+    members: HashSet<String>,
+}
+
+#[test]
+fn maps_built_in_different_orders_have_one_tag() {
+    let keys: Vec<String> = (0..100).map(|i| format!("key-{i}")).collect();
+    let forward = Index {
+        entries: keys.iter().cloned().zip(0..).collect(),
+        members: keys.iter().cloned().collect(),
+    };
+    let mut entries = HashMap::with_capacity(1000);
+    let mut members = HashSet::with_capacity(1000);
+    for (i, key) in keys.iter().enumerate().rev() {
+        entries.insert(key.clone(), u32::try_from(i).unwrap());
+        members.insert(key.clone());
+    }
+    let backward = Index { entries, members };
+    assert_eq!(forward.etag(), backward.etag());
+}
+
+fn at(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+#[derive(Clone, ETag)]
+struct Post {
+    id: u64,
+    #[etag(last_modified)]
+    updated: SystemTime,
+}
+
+#[derive(ETag)]
+struct Draft {
+    id: u64,
+    #[etag(last_modified)]
+    saved: Option<SystemTime>,
+}
+
+#[test]
+fn last_modified_is_reported_and_not_hashed() {
+    let post = Post {
+        id: 1,
+        updated: at(1_700_000_000),
+    };
+    assert_eq!(post.last_modified(), Some(at(1_700_000_000)));
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("id", &1u64);
+    assert_eq!(post.etag(), by_hand.finish());
+    let touched = Post {
+        updated: at(1_800_000_000),
+        ..post.clone()
+    };
+    assert_eq!(post.etag(), touched.etag());
+
+    assert_eq!(Draft { id: 1, saved: None }.last_modified(), None);
+    assert_eq!(
+        Draft {
+            id: 1,
+            saved: Some(at(5))
+        }
+        .last_modified(),
+        Some(at(5))
+    );
+}
+
+#[test]
+fn types_without_last_modified_report_none() {
+    let article = Article {
+        id: 1,
+        title: "t".to_owned(),
+        views: 0,
+    };
+    assert_eq!(article.last_modified(), None);
+}
+
+#[derive(ETag)]
+enum Event {
+    Created(u64, #[etag(last_modified)] SystemTime),
+    Edited {
+        id: u64,
+        #[etag(last_modified)]
+        at: SystemTime,
+    },
+    Deleted {
+        id: u64,
+    },
+}
+
+#[test]
+fn enum_last_modified_per_variant() {
+    assert_eq!(Event::Created(1, at(10)).last_modified(), Some(at(10)));
+    assert_eq!(
+        Event::Edited { id: 1, at: at(20) }.last_modified(),
+        Some(at(20))
+    );
+    assert_eq!(Event::Deleted { id: 1 }.last_modified(), None);
+    let mut by_hand = TagEncoder::new();
+    by_hand.write_str("Created");
+    by_hand.encode(&1u64);
+    assert_eq!(Event::Created(1, at(10)).etag(), by_hand.finish());
+    assert_eq!(
+        Event::Edited { id: 1, at: at(20) }.etag(),
+        Event::Edited { id: 1, at: at(30) }.etag()
+    );
+}
+
+/// A type with no `EncodeTag` impl.
+#[derive(Clone)]
+struct Opaque;
+
+#[allow(dead_code)] // `extra` is there to be left out of the tag.
+#[derive(ETag)]
+struct Selective<T, U> {
+    #[etag]
+    id: T,
+    extra: U,
+}
+
+#[derive(ETag)]
+struct Marked<T> {
+    id: u64,
+    #[etag(skip)]
+    marker: PhantomData<T>,
+}
+
+#[derive(ETag)]
+struct Skipped<T> {
+    id: u64,
+    #[etag(skip)]
+    cache: T,
+}
+
+#[derive(ETag)]
+struct Associated<I: Iterator> {
+    next: Option<I::Item>,
+}
+
+#[derive(ETag)]
+struct Bounded<T: Clone>
+where
+    T: Default,
+{
+    value: T,
+}
+
+fn tag_of<T: ETag>(value: &T) -> String {
+    value.etag().to_string()
+}
+
+#[test]
+fn bounds_only_for_parameters_of_hashed_fields() {
+    // `Opaque` has no `EncodeTag` impl, yet each of these is an `ETag`: the parameter it
+    // fills is used only by a field that is not hashed.
+    let selective = Selective {
+        id: 7u64,
+        extra: Opaque,
+    };
+    let marked = Marked::<Opaque> {
+        id: 7,
+        marker: PhantomData,
+    };
+    let skipped = Skipped {
+        id: 7,
+        cache: Opaque,
+    };
+    let _ = skipped.cache.clone();
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("id", &7u64);
+    let expected = by_hand.finish().to_string();
+    assert_eq!(tag_of(&selective), expected);
+    assert_eq!(tag_of(&marked), expected);
+    assert_eq!(tag_of(&skipped), expected);
+
+    let associated = Associated::<std::vec::IntoIter<u32>> { next: Some(3) };
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("next", &Some(3u32));
+    assert_eq!(associated.etag(), by_hand.finish());
+
+    let bounded = Bounded { value: 1u8 };
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("value", &1u8);
+    assert_eq!(bounded.etag(), by_hand.finish());
+}
+
+#[derive(ETag)]
+struct Tree {
+    value: u32,
+    children: Vec<Tree>,
+}
+
+#[test]
+fn recursive_types() {
+    let tree = Tree {
+        value: 1,
+        children: vec![Tree {
+            value: 2,
+            children: Vec::new(),
+        }],
+    };
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("value", &1u32);
+    by_hand.write_str("children");
+    by_hand.write_u64(1);
+    by_hand.field("value", &2u32);
+    by_hand.write_str("children");
+    by_hand.write_u64(0);
+    assert_eq!(tree.etag(), by_hand.finish());
+}
+
+#[derive(ETag)]
+enum Never {}
+
+#[derive(ETag)]
+struct Unit;
+
+#[derive(ETag)]
+struct EmptyTuple();
+
+#[derive(ETag)]
+struct EmptyNamed {}
+
+#[test]
+fn empty_types() {
+    fn is_etag<T: ETag + EncodeTag>() {}
+    is_etag::<Never>();
+    let empty = TagEncoder::new().finish();
+    assert_eq!(Unit.etag(), empty);
+    assert_eq!(EmptyTuple().etag(), empty);
+    assert_eq!(EmptyNamed {}.etag(), empty);
+}
+
+/// A re-export of etag-core under another name, as a facade crate would have.
+mod facade {
+    pub(crate) use etag_core::*;
+}
+
+#[derive(ETag)]
+#[etag(crate = "crate::facade")]
+struct ThroughFacade {
+    id: u64,
+}
+
+#[test]
+fn crate_attribute_names_the_path() {
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("id", &3u64);
+    assert_eq!(ThroughFacade { id: 3 }.etag(), by_hand.finish());
+}
+
+/// Declares a model from a macro, as code generators do.
+macro_rules! model {
+    ($name:ident { $($field:ident: $ty:ty),* }) => {
+        #[derive(ETag)]
+        struct $name {
+            $(#[etag] $field: $ty,)*
+        }
+    };
+}
+
+model!(FromMacro {
+    id: u64,
+    name: String
+});
+
+#[derive(ETag)]
+struct Fixed<const N: usize> {
+    bytes: [u8; N],
+    next: Option<Box<Self>>,
+}
+
+#[test]
+fn macro_generated_const_generic_and_self_types() {
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("id", &1u64);
+    by_hand.field("name", "n");
+    let value = FromMacro {
+        id: 1,
+        name: "n".to_owned(),
+    };
+    assert_eq!(value.etag(), by_hand.finish());
+
+    let fixed = Fixed {
+        bytes: [1, 2],
+        next: Some(Box::new(Fixed {
+            bytes: [3, 4],
+            next: None,
+        })),
+    };
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("bytes", &[1u8, 2]);
+    by_hand.write_str("next");
+    by_hand.write_u8(1);
+    by_hand.field("bytes", &[3u8, 4]);
+    by_hand.field("next", &None::<u8>);
+    assert_eq!(fixed.etag(), by_hand.finish());
+}
+
+#[allow(dead_code)] // the skipped fields are there to be left out of the tag
+#[derive(ETag)]
+enum Payment {
+    Card {
+        #[etag(skip)]
+        token: String,
+        #[etag(with = last_four)]
+        number: String,
+    },
+    Cash(#[etag(skip)] u8, #[etag(with = cents)] Cents),
+}
+
+/// A type without an `EncodeTag` impl.
+struct Cents(i64);
+
+fn cents(value: &Cents, enc: &mut TagEncoder) {
+    enc.encode(&value.0);
+}
+
+fn last_four(number: &str, enc: &mut TagEncoder) {
+    enc.encode(number.get(number.len().saturating_sub(4)..).unwrap_or(""));
+}
+
+#[test]
+fn enum_variants_with_skip_and_with() {
+    let card = Payment::Card {
+        token: "tok".to_owned(),
+        number: "4111111111111111".to_owned(),
+    };
+    let mut by_hand = TagEncoder::new();
+    by_hand.write_str("Card");
+    by_hand.field("number", "1111");
+    assert_eq!(card.etag(), by_hand.finish());
+
+    let mut by_hand = TagEncoder::new();
+    by_hand.write_str("Cash");
+    by_hand.encode(&-5i64);
+    assert_eq!(Payment::Cash(9, Cents(-5)).etag(), by_hand.finish());
+}
+
+fn name_length(name: &str, enc: &mut TagEncoder) {
+    enc.encode(&(name.len() as u64));
+}
+
+/// Every token of the model, attributes and types included, written inside a macro.
+macro_rules! model_inside_macro {
+    ($name:ident) => {
+        #[derive(ETag)]
+        struct $name {
+            #[etag(with = name_length)]
+            name: String,
+            #[etag(last_modified)]
+            at: Option<SystemTime>,
+        }
+    };
+}
+
+model_inside_macro!(Hygienic);
+
+#[test]
+fn tokens_from_a_macro_body_resolve() {
+    let value = Hygienic {
+        name: "abc".to_owned(),
+        at: Some(at(1)),
+    };
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("name", &3u64);
+    assert_eq!(value.etag(), by_hand.finish());
+    assert_eq!(value.last_modified(), Some(at(1)));
+}
