@@ -1,3 +1,254 @@
-//! Conditional requests for actix-web. (Being written.)
+//! Conditional requests for actix-web, correct to RFC 9110: entity tags derived from your
+//! models, `304 Not Modified` without serializing, `412 Precondition Failed` before a stale
+//! write changes anything, and `428 Precondition Required` when you want every write to be
+//! conditional.
+//!
+//! Depend on this crate alone: it re-exports everything of `etag-core` ([`EntityTag`],
+//! [`Condition`], [`Validators`], [`Outcome`], the [`ETag`] trait...) and the derive.
+//!
+//! | piece | what it does |
+//! |-------|--------------|
+//! | `#[derive(ETag)]` | a deterministic tag from the fields you select (SHA-1 of a documented encoding) |
+//! | [`Tagged<T>`] | JSON responder with `ETag`/`Last-Modified`; answers 304/412 for `GET`/`HEAD` itself |
+//! | [`Preconditions`] | extractor: check a model before a write, early 304s, the tags for compare-and-swap |
+//! | [`PreconditionError`] | the 304/400/412/428 answers, as `application/problem+json` |
+//! | [`PreconditionConfig`] | per app or scope: require preconditions (428), error body format |
+//! | [`get_or_head`] / [`GetOrHead`] | route `HEAD` to `GET` handlers |
+//! | [`TaggedCompress`] / [`CompressTags`] | actix-web's `Compress` with one strong tag per content-coding |
+//! | [`ShallowEtag`] | body-hashing tags for handlers that cannot use `Tagged` |
+//!
+//! # Conditional GET
+//!
+//! Derive [`ETag`] on the model and return [`Tagged`]. Select the fields that determine the
+//! representation: an id and a version column that bumps on every change are enough.
+//!
+//! ```
+//! use actix_web::{App, test, web, http::{StatusCode, header}};
+//! use etag_actix::{ETag, Tagged, get_or_head};
+//! use serde::Serialize;
+//!
+//! #[derive(Serialize, ETag)]
+//! struct Product {
+//!     #[etag]
+//!     id: u64,
+//!     #[etag]
+//!     version: u64,
+//!     name: String,
+//! }
+//!
+//! async fn show(id: web::Path<u64>) -> Option<Tagged<Product>> {
+//!     // `None` is a 404, and a 404 stays a 404 whatever the conditions say.
+//!     (*id == 1).then(|| Tagged::new(Product { id: 1, version: 4, name: "Widget".into() }))
+//! }
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let app = test::init_service(App::new().route("/products/{id}", get_or_head().to(show))).await;
+//! let res = test::call_service(&app, test::TestRequest::get().uri("/products/1").to_request()).await;
+//! assert_eq!(res.status(), StatusCode::OK);
+//! let etag = res.headers().get(header::ETAG).unwrap().clone();
+//!
+//! // A client that holds this representation revalidates: 304, nothing serialized.
+//! let req = test::TestRequest::get().uri("/products/1").insert_header((header::IF_NONE_MATCH, etag));
+//! let res = test::call_service(&app, req.to_request()).await;
+//! assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+//! # });
+//! ```
+//!
+//! Route with [`get_or_head`] (or `#[route("/p/{id}", method = "GET", method = "HEAD")]`):
+//! actix-web's `web::get()` leaves `HEAD` unrouted. A `HEAD` gets the `GET`'s status and
+//! headers, `Content-Length` included, and no body.
+//!
+//! When even loading the resource is expensive, compute its tag from a version lookup and
+//! answer 304 before loading: see [`Preconditions::not_modified`].
+//!
+//! # Optimistic concurrency: check, then compare-and-swap
+//!
+//! A write carries `If-Match` with the tag the client last saw. Take [`Preconditions`],
+//! load the current state, [`check`](Preconditions::check) it (`412` if the client's copy is
+//! stale, before anything changes), then write **atomically against the version you
+//! checked**: a check followed by a plain write leaves a window in which another writer
+//! can slip in.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use std::sync::Mutex;
+//! use actix_web::{App, test, web, http::{StatusCode, header}};
+//! use etag_actix::{ETag, Preconditions, PreconditionError, Tagged};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Clone, Serialize, ETag)]
+//! struct Note { #[etag] id: u64, #[etag] version: u64, text: String }
+//!
+//! #[derive(Deserialize)]
+//! struct NewNote { text: String }
+//!
+//! struct Store(Mutex<HashMap<u64, Note>>);
+//!
+//! impl Store {
+//!     /// `UPDATE notes SET text = ?, version = version + 1 WHERE id = ? AND version = ?`
+//!     fn update_if_version(&self, id: u64, version: u64, text: String) -> Option<Note> {
+//!         let mut notes = self.0.lock().ok()?;
+//!         let note = notes.get_mut(&id).filter(|n| n.version == version)?;
+//!         note.version += 1;
+//!         note.text = text;
+//!         Some(note.clone())
+//!     }
+//!     fn get(&self, id: u64) -> Option<Note> {
+//!         self.0.lock().ok()?.get(&id).cloned()
+//!     }
+//! }
+//!
+//! async fn replace(
+//!     pre: Preconditions,
+//!     id: web::Path<u64>,
+//!     body: web::Json<NewNote>,
+//!     store: web::Data<Store>,
+//! ) -> Result<Tagged<Note>, actix_web::Error> {
+//!     let current = store.get(*id).ok_or_else(|| actix_web::error::ErrorNotFound("no note"))?;
+//!     pre.check(&current)?; // 412 (with the current ETag) if If-Match is stale
+//!     match store.update_if_version(*id, current.version, body.into_inner().text) {
+//!         Some(updated) => Ok(Tagged::new(updated)), // the new state's tag
+//!         None => Err(pre.failed(store.get(*id).map(|n| n.etag())).into()), // lost the race
+//!     }
+//! }
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let note = Note { id: 1, version: 1, text: "draft".into() };
+//! let stale = note.etag().to_string();
+//! let store = web::Data::new(Store(Mutex::new(HashMap::from([(1, note)]))));
+//! let app = test::init_service(
+//!     App::new().app_data(store.clone()).route("/notes/{id}", web::put().to(replace)),
+//! ).await;
+//! let put = |tag: &str| {
+//!     test::TestRequest::put()
+//!         .uri("/notes/1")
+//!         .insert_header((header::IF_MATCH, tag.to_owned()))
+//!         .set_json(serde_json::json!({ "text": "final" }))
+//!         .to_request()
+//! };
+//! let res = test::call_service(&app, put(&stale)).await;
+//! assert_eq!(res.status(), StatusCode::OK);
+//! // The same stale tag again: the note changed meanwhile, so 412 and nothing is written.
+//! let res = test::call_service(&app, put(&stale)).await;
+//! assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED);
+//! assert_eq!(store.get(1).map(|n| n.version), Some(2));
+//! # });
+//! ```
+//!
+//! A store that keeps the tag itself can take the client's tags directly:
+//! [`Preconditions::if_match`] returns them as an owned [`Condition`]. To create a resource
+//! only if it does not exist yet, the client sends `If-None-Match: *` and the handler calls
+//! [`Preconditions::check_absent`] (or [`check_option`](Preconditions::check_option) for
+//! "create or replace").
+//!
+//! # Requiring preconditions (428)
+//!
+//! Register a [`PreconditionConfig`] on the app or a scope. Then `PUT`, `PATCH` and `DELETE`
+//! requests whose handler takes [`Preconditions`] are answered `428 Precondition Required`
+//! (with a problem document saying how to resubmit, and `Cache-Control: no-store`) unless
+//! they carry `If-Match`, `If-Unmodified-Since`, or `If-None-Match: *`.
+//!
+//! ```
+//! use actix_web::{App, HttpResponse, test, web, http::StatusCode};
+//! use etag_actix::{PreconditionConfig, Preconditions};
+//!
+//! async fn delete(_pre: Preconditions) -> HttpResponse {
+//!     HttpResponse::NoContent().finish()
+//! }
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let app = test::init_service(
+//!     App::new()
+//!         .app_data(PreconditionConfig::new().require_precondition(true))
+//!         .route("/notes/{id}", web::delete().to(delete)),
+//! ).await;
+//! let res = test::call_service(&app, test::TestRequest::delete().uri("/notes/1").to_request()).await;
+//! assert_eq!(res.status(), StatusCode::PRECONDITION_REQUIRED);
+//! assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
+//! # });
+//! ```
+//!
+//! # Last-Modified
+//!
+//! Mark a time field `#[etag(last_modified)]` (it is then not hashed), or call
+//! [`Tagged::last_modified`]. `Tagged` sends `Last-Modified` and honours `If-Modified-Since`
+//! (when no `If-None-Match` is present) and `If-Unmodified-Since` (when no `If-Match` is
+//! present), in whole seconds, accepting all three HTTP-date forms and ignoring invalid dates.
+//!
+//! ```
+//! use std::time::{Duration, SystemTime};
+//! use actix_web::{App, test, web, http::{StatusCode, header}};
+//! use etag_actix::{EntityTag, Tagged};
+//!
+//! async fn show() -> Tagged<&'static str> {
+//!     let changed = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+//!     Tagged::with_etag("hello", EntityTag::strong("v1").unwrap()).last_modified(changed)
+//! }
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let app = test::init_service(App::new().route("/", web::get().to(show))).await;
+//! let req = test::TestRequest::get()
+//!     .insert_header((header::IF_MODIFIED_SINCE, "Sunday, 06-Nov-94 08:49:37 GMT"));
+//! let res = test::call_service(&app, req.to_request()).await;
+//! assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+//! assert_eq!(res.headers().get(header::LAST_MODIFIED).unwrap(), "Sun, 06 Nov 1994 08:49:37 GMT");
+//! # });
+//! ```
+//!
+//! # Compression
+//!
+//! A strong tag promises identical bytes, so the gzip and the identity body of one resource
+//! must not share one (RFC 9110 §8.8.3). Wrap [`TaggedCompress`] instead of actix-web's
+//! `Compress`: a gzip body's tag becomes `"opaque.gzip"`, the suffix is stripped again from
+//! `If-None-Match`/`If-Match` before your handlers see them, and `Vary: Accept-Encoding` is
+//! sent on 200s and 304s alike. So compressed clients keep getting 304s and can still write
+//! with `If-Match`. (Weakening the tag, as some servers do, would make `If-Match`
+//! impossible for them.) See the [`TaggedCompress`] example.
+//!
+//! # Shallow tagging
+//!
+//! For handlers that do not return [`Tagged`] (static-ish pages, third-party responders),
+//! [`ShallowEtag`] hashes the finished body: it saves the transfer, not the work.
+//!
+//! # Errors and their format
+//!
+//! Every early answer is a [`PreconditionError`]: `400` names the malformed header and what
+//! is wrong with it ("entity-tags must be quoted"), `412` says which condition failed and
+//! carries the current `ETag`, `428` says how to resubmit. Bodies follow RFC 9457
+//! (`type`, `title`, `status`, `detail`); [`ErrorFormat::PlainText`] switches to plain text.
+//!
+//! # Not covered
+//!
+//! `Tagged` serves whole JSON documents, never byte ranges, so `Range`/`If-Range` do not
+//! apply to it; [`Preconditions::evaluate`] reports the core's range decision for handlers
+//! that serve ranges themselves.
+
+#[cfg(feature = "compress")]
+mod compress;
+mod config;
+mod decide;
+mod error;
+mod headers;
+mod interop;
+mod preconditions;
+mod route;
+mod shallow;
+mod tagged;
 
 pub use etag_core::*;
+
+/// Derives [`ETag`] (and [`EncodeTag`]) for a struct or enum; see etag-core for the
+/// attributes and the canonical encoding. Generated code names `::etag_actix` paths, so a
+/// crate depending on etag-actix alone can derive.
+#[doc(inline)]
+pub use etag_derive::ETagActix as ETag;
+
+#[cfg(feature = "compress")]
+pub use compress::{CompressTags, CompressTagsMiddleware, TaggedCompress};
+pub use config::{ErrorFormat, PreconditionConfig};
+pub use error::PreconditionError;
+pub use interop::EntityTagExt;
+pub use preconditions::Preconditions;
+pub use route::{GetOrHead, get_or_head};
+pub use shallow::{ShallowEtag, ShallowEtagMiddleware};
+pub use tagged::Tagged;

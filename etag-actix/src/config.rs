@@ -1,0 +1,155 @@
+//! Per-app or per-scope settings: [`PreconditionConfig`] and [`ErrorFormat`].
+
+use actix_web::{HttpRequest, web};
+
+/// How 400, 412 and 428 responses are written.
+///
+/// # Examples
+///
+/// ```
+/// use etag_actix::{ErrorFormat, PreconditionConfig};
+///
+/// let config = PreconditionConfig::new().error_format(ErrorFormat::PlainText);
+/// assert_eq!(config.format(), ErrorFormat::PlainText);
+/// assert_eq!(ErrorFormat::default(), ErrorFormat::ProblemJson);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorFormat {
+    /// `application/problem+json` (RFC 9457) with `type`, `title`, `status` and `detail`.
+    #[default]
+    ProblemJson,
+    /// `text/plain; charset=utf-8`: the title, a colon and the detail on one line.
+    PlainText,
+}
+
+/// Settings for conditional requests, registered as app data on an `App`, a `Scope` or a
+/// `Resource` (the innermost one wins, as for actix-web's own `JsonConfig`).
+///
+/// - [`require_precondition`](Self::require_precondition): answer `428 Precondition Required`
+///   (RFC 6585 §3) to `PUT`, `PATCH` and `DELETE` requests that carry neither `If-Match` nor
+///   `If-Unmodified-Since`. `If-None-Match: *` also counts, so a client can still create a
+///   resource with "only if it does not exist yet". `POST` is not covered (it usually creates a
+///   new subordinate resource); call [`Preconditions::require`](crate::Preconditions::require)
+///   in a handler to demand a condition anywhere. The check runs when the
+///   [`Preconditions`](crate::Preconditions) extractor runs, i.e. only in handlers that take it.
+/// - [`error_format`](Self::error_format): the body of 400, 412 and 428 responses.
+///
+/// Without a registered config the defaults apply: nothing required, problem+json bodies.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::{App, web};
+/// use etag_actix::PreconditionConfig;
+///
+/// let app = App::new().service(
+///     web::scope("/api").app_data(PreconditionConfig::new().require_precondition(true)),
+/// );
+/// # drop(app);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreconditionConfig {
+    require: bool,
+    format: ErrorFormat,
+}
+
+static DEFAULT: PreconditionConfig = PreconditionConfig {
+    require: false,
+    format: ErrorFormat::ProblemJson,
+};
+
+impl PreconditionConfig {
+    /// The default settings: no precondition required, problem+json error bodies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::PreconditionConfig;
+    ///
+    /// assert!(!PreconditionConfig::new().requires_precondition());
+    /// ```
+    pub const fn new() -> Self {
+        Self {
+            require: false,
+            format: ErrorFormat::ProblemJson,
+        }
+    }
+
+    /// Whether `PUT`, `PATCH` and `DELETE` must carry a precondition (else `428`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::PreconditionConfig;
+    ///
+    /// assert!(PreconditionConfig::new().require_precondition(true).requires_precondition());
+    /// ```
+    #[must_use]
+    pub const fn require_precondition(mut self, require: bool) -> Self {
+        self.require = require;
+        self
+    }
+
+    /// Sets the body format of 400, 412 and 428 responses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::{ErrorFormat, PreconditionConfig};
+    ///
+    /// let config = PreconditionConfig::new().error_format(ErrorFormat::PlainText);
+    /// assert_eq!(config.format(), ErrorFormat::PlainText);
+    /// ```
+    #[must_use]
+    pub const fn error_format(mut self, format: ErrorFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Whether a precondition is required on `PUT`, `PATCH` and `DELETE`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::PreconditionConfig;
+    ///
+    /// assert!(!PreconditionConfig::default().requires_precondition());
+    /// ```
+    pub const fn requires_precondition(&self) -> bool {
+        self.require
+    }
+
+    /// The body format of error responses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::{ErrorFormat, PreconditionConfig};
+    ///
+    /// assert_eq!(PreconditionConfig::new().format(), ErrorFormat::ProblemJson);
+    /// ```
+    pub const fn format(&self) -> ErrorFormat {
+        self.format
+    }
+
+    /// The config that applies to `req`: registered directly as app data or as
+    /// `web::Data<PreconditionConfig>`, else the defaults.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::test::TestRequest;
+    /// use etag_actix::PreconditionConfig;
+    ///
+    /// let req = TestRequest::default()
+    ///     .app_data(PreconditionConfig::new().require_precondition(true))
+    ///     .to_http_request();
+    /// assert!(PreconditionConfig::from_req(&req).requires_precondition());
+    /// ```
+    pub fn from_req(req: &HttpRequest) -> &Self {
+        req.app_data::<Self>()
+            .or_else(|| req.app_data::<web::Data<Self>>().map(|d| d.as_ref()))
+            .unwrap_or(&DEFAULT)
+    }
+}

@@ -1,0 +1,317 @@
+//! [`PreconditionError`]: the 304, 400, 412 and 428 answers of a conditional request.
+
+use core::fmt;
+use std::time::SystemTime;
+
+use actix_web::body::BoxBody;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::config::ErrorFormat;
+use crate::headers::{NO_CACHE, header_name, http_date, tag_value};
+use etag_core::{EntityTag, Header, ParseError};
+
+/// Why a conditional request stops before the handler's work is done.
+///
+/// It is an [`actix_web::ResponseError`], so `?` turns it into the response:
+///
+/// | status | when | body |
+/// |--------|------|------|
+/// | `304 Not Modified` | [`Preconditions::not_modified`](crate::Preconditions::not_modified) or a `check` on `GET`/`HEAD` found the client's copy current | none; `ETag`, `Last-Modified`, `Cache-Control: no-cache` |
+/// | `400 Bad Request` | a malformed `If-Match` (any method) or `If-None-Match` (methods other than `GET`/`HEAD`) | names the header and what is wrong |
+/// | `412 Precondition Failed` | a condition is false; carries the current `ETag` when known | says which header failed and how to recover |
+/// | `428 Precondition Required` | a write without `If-Match` / `If-Unmodified-Since` when [`PreconditionConfig::require_precondition`](crate::PreconditionConfig::require_precondition) is on | says how to resubmit; `Cache-Control: no-store` |
+///
+/// Bodies are `application/problem+json` (RFC 9457: `type`, `title`, `status`, `detail`) or
+/// plain text, as the [`PreconditionConfig`](crate::PreconditionConfig) of the request says.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::{ResponseError, http::StatusCode};
+/// use etag_actix::{EntityTag, PreconditionError};
+///
+/// let err = PreconditionError::failed(Some(EntityTag::strong("v2")?));
+/// assert_eq!(err.status_code(), StatusCode::PRECONDITION_FAILED);
+/// let res = err.error_response();
+/// assert_eq!(res.headers().get("etag").unwrap(), "\"v2\"");
+/// assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
+/// # Ok::<(), etag_actix::ParseError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct PreconditionError {
+    kind: Kind,
+    format: ErrorFormat,
+    etag: Option<EntityTag>,
+    last_modified: Option<SystemTime>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    NotModified,
+    Malformed(Header, ParseError),
+    Failed(Option<Header>),
+    Required,
+}
+
+impl PreconditionError {
+    /// `412 Precondition Failed` carrying the current tag, for a compare-and-swap write that lost
+    /// a race (the store found another version than the one checked).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{ResponseError, http::StatusCode};
+    /// use etag_actix::PreconditionError;
+    ///
+    /// assert_eq!(PreconditionError::failed(None).status_code(), StatusCode::PRECONDITION_FAILED);
+    /// ```
+    pub fn failed(current: Option<EntityTag>) -> Self {
+        Self::new(Kind::Failed(None)).with_etag(current)
+    }
+
+    /// `428 Precondition Required`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{ResponseError, http::StatusCode};
+    /// use etag_actix::PreconditionError;
+    ///
+    /// let res = PreconditionError::required().error_response();
+    /// assert_eq!(res.status(), StatusCode::PRECONDITION_REQUIRED);
+    /// assert_eq!(res.headers().get("cache-control").unwrap(), "no-store");
+    /// ```
+    pub fn required() -> Self {
+        Self::new(Kind::Required)
+    }
+
+    /// The same error with its body written in `format`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::ResponseError;
+    /// use etag_actix::{ErrorFormat, PreconditionError};
+    ///
+    /// let res = PreconditionError::required().with_format(ErrorFormat::PlainText).error_response();
+    /// assert_eq!(res.headers().get("content-type").unwrap(), "text/plain; charset=utf-8");
+    /// ```
+    #[must_use]
+    pub fn with_format(mut self, format: ErrorFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// The HTTP status of the answer (304, 400, 412 or 428).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::http::StatusCode;
+    /// use etag_actix::PreconditionError;
+    ///
+    /// assert_eq!(PreconditionError::required().status(), StatusCode::PRECONDITION_REQUIRED);
+    /// ```
+    pub fn status(&self) -> StatusCode {
+        match self.kind {
+            Kind::NotModified => StatusCode::NOT_MODIFIED,
+            Kind::Malformed(..) => StatusCode::BAD_REQUEST,
+            Kind::Failed(_) => StatusCode::PRECONDITION_FAILED,
+            Kind::Required => StatusCode::PRECONDITION_REQUIRED,
+        }
+    }
+
+    /// Whether this is the `304 Not Modified` answer (the client's copy is current).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::PreconditionError;
+    ///
+    /// assert!(!PreconditionError::required().is_not_modified());
+    /// ```
+    pub fn is_not_modified(&self) -> bool {
+        self.kind == Kind::NotModified
+    }
+
+    /// The conditional header that caused the answer, when one did.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::PreconditionError;
+    ///
+    /// assert_eq!(PreconditionError::required().header(), None);
+    /// ```
+    pub fn header(&self) -> Option<Header> {
+        match self.kind {
+            Kind::Malformed(h, _) => Some(h),
+            Kind::Failed(h) => h,
+            Kind::NotModified | Kind::Required => None,
+        }
+    }
+
+    /// Why the header was malformed, for a 400.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::PreconditionError;
+    ///
+    /// assert!(PreconditionError::required().parse_error().is_none());
+    /// ```
+    pub fn parse_error(&self) -> Option<ParseError> {
+        match self.kind {
+            Kind::Malformed(_, e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The current entity tag sent with the answer, if known.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::{EntityTag, PreconditionError};
+    ///
+    /// let tag = EntityTag::strong("v2")?;
+    /// assert_eq!(PreconditionError::failed(Some(tag.clone())).etag(), Some(&tag));
+    /// # Ok::<(), etag_actix::ParseError>(())
+    /// ```
+    pub fn etag(&self) -> Option<&EntityTag> {
+        self.etag.as_ref()
+    }
+
+    const fn new(kind: Kind) -> Self {
+        Self {
+            kind,
+            format: ErrorFormat::ProblemJson,
+            etag: None,
+            last_modified: None,
+        }
+    }
+
+    pub(crate) fn not_modified(etag: Option<EntityTag>, last_modified: Option<SystemTime>) -> Self {
+        let mut err = Self::new(Kind::NotModified).with_etag(etag);
+        err.last_modified = last_modified;
+        err
+    }
+
+    pub(crate) fn malformed(header: Header, error: ParseError) -> Self {
+        Self::new(Kind::Malformed(header, error))
+    }
+
+    pub(crate) fn failed_on(header: Header, current: Option<EntityTag>) -> Self {
+        Self::new(Kind::Failed(Some(header))).with_etag(current)
+    }
+
+    fn with_etag(mut self, etag: Option<EntityTag>) -> Self {
+        self.etag = etag;
+        self
+    }
+
+    fn title(&self) -> &'static str {
+        match self.kind {
+            Kind::NotModified => "Not Modified",
+            Kind::Malformed(..) => "Bad Request",
+            Kind::Failed(_) => "Precondition Failed",
+            Kind::Required => "Precondition Required",
+        }
+    }
+
+    fn type_uri(&self) -> &'static str {
+        match self.kind {
+            Kind::NotModified => "https://www.rfc-editor.org/rfc/rfc9110#name-304-not-modified",
+            Kind::Malformed(..) => "https://www.rfc-editor.org/rfc/rfc9110#name-400-bad-request",
+            Kind::Failed(_) => {
+                "https://www.rfc-editor.org/rfc/rfc9110#name-412-precondition-failed"
+            }
+            Kind::Required => "https://www.rfc-editor.org/rfc/rfc6585#section-3",
+        }
+    }
+}
+
+impl fmt::Display for PreconditionError {
+    /// The `detail` of the problem document.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            Kind::NotModified => f.write_str("the client's copy of the resource is current"),
+            Kind::Malformed(h, e) => write!(f, "malformed {} header: {e}", header_name(h)),
+            Kind::Failed(Some(Header::IfMatch)) | Kind::Failed(None) => f.write_str(
+                "the resource has changed since the client fetched it (its entity-tag no longer \
+                 matches If-Match); fetch it again and resubmit the change with the new ETag",
+            ),
+            Kind::Failed(Some(Header::IfUnmodifiedSince)) => f.write_str(
+                "the resource was modified after the If-Unmodified-Since date; fetch it again and \
+                 resubmit the change",
+            ),
+            Kind::Failed(Some(Header::IfNoneMatch)) => f.write_str(
+                "a current representation matches If-None-Match (with `*`: the resource already \
+                 exists)",
+            ),
+            Kind::Failed(Some(h)) => write!(f, "the {} condition is false", header_name(h)),
+            Kind::Required => f.write_str(
+                "this request must be conditional: fetch the resource, then resend the request \
+                 with an If-Match header carrying its ETag (or If-None-Match: * to create a \
+                 resource that must not exist yet)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PreconditionError {}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    type_uri: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+}
+
+impl ResponseError for PreconditionError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::new(self.status());
+        let headers = res.headers_mut();
+        if let Some(value) = self.etag.as_ref().and_then(tag_value) {
+            headers.insert(header::ETAG, value);
+        }
+        if self.kind == Kind::NotModified {
+            if let Some(time) = self.last_modified.and_then(http_date) {
+                headers.insert(header::LAST_MODIFIED, time);
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
+            return res;
+        }
+        if self.kind == Kind::Required {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        let detail = self.to_string();
+        let (content_type, body) = match self.format {
+            ErrorFormat::ProblemJson => {
+                let problem = Problem {
+                    type_uri: self.type_uri(),
+                    title: self.title(),
+                    status: self.status().as_u16(),
+                    detail: &detail,
+                };
+                let body = serde_json::to_vec(&problem).unwrap_or_default();
+                ("application/problem+json", body)
+            }
+            ErrorFormat::PlainText => (
+                "text/plain; charset=utf-8",
+                format!("{}: {detail}", self.title()).into_bytes(),
+            ),
+        };
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        res.set_body(BoxBody::new(body))
+    }
+}

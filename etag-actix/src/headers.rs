@@ -1,0 +1,172 @@
+//! Reading conditional headers as raw lines and writing validator headers (crate-internal).
+
+use core::fmt::{self, Write as _};
+use std::time::SystemTime;
+
+use actix_web::web::Bytes;
+
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use etag_core::{Conditions, EntityTag, Header, Method};
+
+/// The default `Cache-Control` of tagged responses: store, but revalidate before each use.
+pub(crate) const NO_CACHE: &str = "no-cache";
+
+/// How many lines of one header are kept without allocating.
+const INLINE_LINES: usize = 4;
+
+/// The field name of a conditional header, as written in RFC 9110.
+pub(crate) fn header_name(h: Header) -> &'static str {
+    h.as_str()
+}
+
+/// The core's view of an actix method.
+pub(crate) fn core_method(m: &actix_web::http::Method) -> Method {
+    use actix_web::http::Method as M;
+    match *m {
+        M::GET => Method::Get,
+        M::HEAD => Method::Head,
+        M::POST => Method::Post,
+        M::PUT => Method::Put,
+        M::PATCH => Method::Patch,
+        M::DELETE => Method::Delete,
+        M::OPTIONS => Method::Options,
+        M::CONNECT => Method::Connect,
+        M::TRACE => Method::Trace,
+        _ => Method::Other,
+    }
+}
+
+/// `ETag` header value of a tag (always valid: tags hold visible bytes only), in one
+/// exactly sized allocation.
+pub(crate) fn tag_value(tag: &EntityTag) -> Option<HeaderValue> {
+    let opaque = tag.opaque().as_bytes();
+    let prefix: &[u8] = if tag.is_weak() { b"W/\"" } else { b"\"" };
+    let mut out = Vec::with_capacity(prefix.len() + opaque.len() + 1);
+    out.extend_from_slice(prefix);
+    out.extend_from_slice(opaque);
+    out.push(b'"');
+    HeaderValue::from_maybe_shared(Bytes::from(out)).ok()
+}
+
+/// IMF-fixdate header value of a time (`None` before the epoch or beyond year 9999),
+/// formatted on the stack.
+pub(crate) fn http_date(time: SystemTime) -> Option<HeaderValue> {
+    let secs = time.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
+    if secs >= 253_402_300_800 {
+        return None;
+    }
+    let mut buf = StackText {
+        bytes: [0; 32],
+        len: 0,
+    };
+    write!(buf, "{}", httpdate::HttpDate::from(time)).ok()?;
+    HeaderValue::from_bytes(buf.bytes.get(..buf.len)?).ok()
+}
+
+/// A small fixed buffer that `write!` can fill.
+struct StackText {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// The lines of one header, borrowed from the request, without allocating for up to four lines.
+#[derive(Debug)]
+pub(crate) struct Lines<'a> {
+    inline: [&'a [u8]; INLINE_LINES],
+    len: usize,
+    spill: Vec<&'a [u8]>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn collect(values: impl Iterator<Item = &'a HeaderValue>) -> Self {
+        let mut lines = Lines {
+            inline: [&[]; INLINE_LINES],
+            len: 0,
+            spill: Vec::new(),
+        };
+        for value in values {
+            let bytes = value.as_bytes();
+            if lines.spill.is_empty() && lines.len < INLINE_LINES {
+                if let Some(slot) = lines.inline.get_mut(lines.len) {
+                    *slot = bytes;
+                }
+                lines.len += 1;
+            } else {
+                if lines.spill.is_empty() {
+                    lines.spill.extend_from_slice(&lines.inline);
+                }
+                lines.spill.push(bytes);
+            }
+        }
+        lines
+    }
+
+    pub(crate) fn as_slice(&self) -> &[&'a [u8]] {
+        if self.spill.is_empty() {
+            self.inline.get(..self.len).unwrap_or(&[])
+        } else {
+            &self.spill
+        }
+    }
+}
+
+/// The five conditional headers (plus whether `Range` is present) of one request.
+#[derive(Debug)]
+pub(crate) struct RawConditions<'a> {
+    if_match: Lines<'a>,
+    if_none_match: Lines<'a>,
+    if_modified_since: Lines<'a>,
+    if_unmodified_since: Lines<'a>,
+    if_range: Lines<'a>,
+    range: bool,
+}
+
+impl<'a> RawConditions<'a> {
+    /// Reads the headers from a header map.
+    pub(crate) fn from_headers(headers: &'a HeaderMap) -> Self {
+        Self::from_fn(
+            |name| Lines::collect(headers.get_all(name)),
+            headers.contains_key(header::RANGE),
+        )
+    }
+
+    pub(crate) fn from_fn(mut get: impl FnMut(&HeaderName) -> Lines<'a>, range: bool) -> Self {
+        RawConditions {
+            if_match: get(&header::IF_MATCH),
+            if_none_match: get(&header::IF_NONE_MATCH),
+            if_modified_since: get(&header::IF_MODIFIED_SINCE),
+            if_unmodified_since: get(&header::IF_UNMODIFIED_SINCE),
+            if_range: get(&header::IF_RANGE),
+            range,
+        }
+    }
+
+    /// The core's view, borrowing these lines.
+    pub(crate) fn conditions(&self) -> Conditions<'_> {
+        Conditions {
+            if_match: self.if_match.as_slice(),
+            if_none_match: self.if_none_match.as_slice(),
+            if_modified_since: self.if_modified_since.as_slice(),
+            if_unmodified_since: self.if_unmodified_since.as_slice(),
+            if_range: self.if_range.as_slice(),
+            range: self.range,
+        }
+    }
+}
+
+/// Whether a header of the 200 is repeated on the 304: everything but representation
+/// metadata (`Content-*` other than `Content-Location`).
+pub(crate) fn kept_on_304(name: &HeaderName) -> bool {
+    let name = name.as_str();
+    !name.starts_with("content-") || name == "content-location"
+}

@@ -1,0 +1,256 @@
+//! [`ShallowEtag`]: tags for handlers that do not use [`Tagged`](crate::Tagged).
+
+use std::future::{Ready, ready};
+use std::rc::Rc;
+
+use actix_web::body::{self, BodySize, BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{Error, HttpResponse, ResponseError};
+use etag_core::{EntityTag, Method, TagEncoder, Validators};
+use futures_util::future::LocalBoxFuture;
+
+use crate::config::PreconditionConfig;
+use crate::decide;
+use crate::headers::{RawConditions, core_method, kept_on_304, tag_value};
+
+/// The default largest body [`ShallowEtag`] buffers: 1 MiB.
+const DEFAULT_MAX_SIZE: usize = 1 << 20;
+
+/// Tags `GET`/`HEAD` responses by hashing their bytes, and answers conditional requests with
+/// `304`/`412` (what Spring's `ShallowEtagHeaderFilter` does).
+///
+/// It is *shallow*: the handler runs and serializes in full, only the transfer is saved.
+/// Prefer [`Tagged`](crate::Tagged), which skips serialization (and with
+/// [`Preconditions::not_modified`](crate::Preconditions::not_modified) even the load), and
+/// use this layer for handlers that cannot.
+///
+/// A response is tagged when all of these hold:
+/// - the method is `GET` or `HEAD`, and the status is 2xx other than `206`;
+/// - it has no `ETag` yet (a handler's own tag wins);
+/// - its body has a known size of at most [`max_size`](Self::max_size) bytes (default
+///   1 MiB): streaming bodies and larger ones pass through untouched, and so does an empty
+///   body on `HEAD` (it is not the `GET`'s body, so its hash would be wrong).
+///
+/// The tag is strong: `"base64url(SHA-1(body))"`, the same digest and alphabet as derived
+/// tags. The request's conditions are then evaluated against it (and against the
+/// response's `Last-Modified`, if any): `304` keeps every header but `Content-*` (except
+/// `Content-Location`), `412` and `400` are answered as [`PreconditionError`](crate::PreconditionError)s.
+///
+/// Behind [`TaggedCompress`](crate::TaggedCompress), wrap this layer first (inside) so it
+/// hashes the uncompressed bytes.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::{App, HttpResponse, test, web, http::header};
+/// use etag_actix::ShallowEtag;
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let app = test::init_service(
+///     App::new()
+///         .wrap(ShallowEtag::new().max_size(64 * 1024))
+///         .route("/", web::get().to(|| async { HttpResponse::Ok().body("hello") })),
+/// ).await;
+/// let res = test::call_service(&app, test::TestRequest::get().to_request()).await;
+/// let tag = res.headers().get(header::ETAG).unwrap().clone();
+///
+/// let req = test::TestRequest::get().insert_header((header::IF_NONE_MATCH, tag));
+/// let res = test::call_service(&app, req.to_request()).await;
+/// assert_eq!(res.status(), 304);
+/// # });
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct ShallowEtag {
+    max_size: usize,
+}
+
+impl Default for ShallowEtag {
+    fn default() -> Self {
+        Self {
+            max_size: DEFAULT_MAX_SIZE,
+        }
+    }
+}
+
+impl ShallowEtag {
+    /// The layer with the default limit (1 MiB).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::ShallowEtag;
+    ///
+    /// assert_eq!(ShallowEtag::new().limit(), 1 << 20);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the largest body (in bytes) that is buffered and tagged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::ShallowEtag;
+    ///
+    /// assert_eq!(ShallowEtag::new().max_size(10).limit(), 10);
+    /// ```
+    #[must_use]
+    pub fn max_size(mut self, bytes: usize) -> Self {
+        self.max_size = bytes;
+        self
+    }
+
+    /// The largest body (in bytes) that is buffered and tagged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::ShallowEtag;
+    ///
+    /// assert_eq!(ShallowEtag::default().limit(), 1 << 20);
+    /// ```
+    pub fn limit(&self) -> usize {
+        self.max_size
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for ShallowEtag
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B, BoxBody>>;
+    type Error = Error;
+    type Transform = ShallowEtagMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(ShallowEtagMiddleware {
+            service: Rc::new(service),
+            max_size: self.max_size,
+        }))
+    }
+}
+
+/// The service made by [`ShallowEtag`].
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::App;
+/// use etag_actix::ShallowEtag;
+///
+/// // Built for you by `wrap`:
+/// let app = App::new().wrap(ShallowEtag::new());
+/// # drop(app);
+/// ```
+#[derive(Debug)]
+pub struct ShallowEtagMiddleware<S> {
+    service: Rc<S>,
+    max_size: usize,
+}
+
+impl<S, B> Service<ServiceRequest> for ShallowEtagMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B, BoxBody>>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let method = core_method(req.method());
+        let service = Rc::clone(&self.service);
+        let max_size = self.max_size;
+        Box::pin(async move {
+            let res = service.call(req).await?;
+            if !matches!(method, Method::Get | Method::Head) || !eligible(&res, method, max_size) {
+                return Ok(res.map_into_left_body());
+            }
+            let (req, res) = res.into_parts();
+            let (head, body) = res.into_parts();
+            let bytes = match body.try_into_bytes() {
+                Ok(bytes) => bytes,
+                Err(body) => body::to_bytes(body)
+                    .await
+                    .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?,
+            };
+            let tag = body_tag(&bytes);
+            let res = respond(&req, head, bytes, &tag, method);
+            Ok(ServiceResponse::new(req, res.map_into_right_body()))
+        })
+    }
+}
+
+/// Whether the response is one this layer tags.
+fn eligible<B: MessageBody>(res: &ServiceResponse<B>, method: Method, max_size: usize) -> bool {
+    let status = res.status();
+    if !status.is_success() || status == StatusCode::PARTIAL_CONTENT {
+        return false;
+    }
+    if res.headers().contains_key(header::ETAG) {
+        return false;
+    }
+    match res.response().body().size() {
+        BodySize::Sized(0) => method == Method::Get,
+        BodySize::Sized(n) => usize::try_from(n).is_ok_and(|n| n <= max_size),
+        BodySize::None | BodySize::Stream => false,
+    }
+}
+
+/// `"base64url(SHA-1(bytes))"`.
+fn body_tag(bytes: &[u8]) -> EntityTag {
+    let mut encoder = TagEncoder::new();
+    encoder.write_raw(bytes);
+    encoder.finish_tag(false)
+}
+
+/// The 200 with its new tag, or the 304 / 412 / 400 the conditions call for.
+fn respond(
+    req: &actix_web::HttpRequest,
+    mut head: HttpResponse<()>,
+    bytes: Bytes,
+    tag: &EntityTag,
+    method: Method,
+) -> HttpResponse<BoxBody> {
+    if let Some(value) = tag_value(tag) {
+        head.headers_mut().insert(header::ETAG, value);
+    }
+    let last_modified = head
+        .headers()
+        .get(header::LAST_MODIFIED)
+        .and_then(|v| etag_core::parse_http_date(v.as_bytes()).ok());
+    let raw = RawConditions::from_headers(req.headers());
+    let conditions = raw.conditions();
+    let current = Validators {
+        etag: Some(tag),
+        last_modified,
+    };
+    let verdict = decide::validate(method, &conditions)
+        .and_then(|()| decide::check(method, &conditions, Some(current)));
+    match verdict {
+        Ok(()) => head.set_body(BoxBody::new(bytes)),
+        Err(err) if err.is_not_modified() => {
+            let mut res =
+                HttpResponse::with_body(StatusCode::NOT_MODIFIED, BoxBody::new(body::None::new()));
+            let headers = res.headers_mut();
+            for (name, value) in head.headers() {
+                if kept_on_304(name) {
+                    headers.append(name.clone(), value.clone());
+                }
+            }
+            res
+        }
+        Err(err) => err
+            .with_format(PreconditionConfig::from_req(req).format())
+            .error_response(),
+    }
+}

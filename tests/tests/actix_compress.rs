@@ -1,0 +1,362 @@
+//! Entity tags behind actix-web's `Compress`: suffixed strong tags per coding, suffixes
+//! stripped from incoming conditions, `Vary: Accept-Encoding` on 200 and 304, and the
+//! same app without compression.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod actix_support;
+
+use std::sync::Mutex;
+
+use actix_support::*;
+use actix_web::http::header;
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Compress;
+use actix_web::{App, HttpResponse, test, web};
+use etag_actix::{
+    CompressTags, ETag, EntityTag, Preconditions, ShallowEtag, Tagged, TaggedCompress, get_or_head,
+};
+
+struct Store(Mutex<Product>);
+
+async fn show(store: web::Data<Store>) -> Tagged<Product> {
+    Tagged::new(store.0.lock().unwrap().clone())
+}
+
+async fn replace(
+    pre: Preconditions,
+    store: web::Data<Store>,
+) -> Result<Tagged<Product>, actix_web::Error> {
+    let mut current = store.0.lock().unwrap();
+    pre.check(&*current)?;
+    current.version += 1;
+    Ok(Tagged::new(current.clone()))
+}
+
+async fn weak() -> Tagged<&'static str> {
+    Tagged::with_etag("weakly tagged body", EntityTag::weak("w1").unwrap())
+}
+
+async fn page() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain")
+        .body("a page without its own tag ".repeat(20))
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::Data::new(Store(Mutex::new(widget()))))
+        .route("/p", get_or_head().to(show))
+        .route("/p", web::put().to(replace))
+        .route("/weak", web::get().to(weak))
+        .service(
+            web::scope("/shallow")
+                .wrap(ShallowEtag::new())
+                .route("", web::get().to(page)),
+        );
+}
+
+macro_rules! tagged_app {
+    () => {
+        test::init_service(App::new().wrap(TaggedCompress::default()).configure(routes)).await
+    };
+}
+
+fn get(coding: Option<&str>) -> test::TestRequest {
+    let req = test::TestRequest::get().uri("/p");
+    match coding {
+        Some(coding) => req.insert_header((header::ACCEPT_ENCODING, coding)),
+        None => req,
+    }
+}
+
+fn suffixed(coding: &str) -> String {
+    format!("\"{}.{coding}\"", widget().etag().opaque())
+}
+
+fn varies_on_accept_encoding<B>(res: &actix_web::dev::ServiceResponse<B>) -> bool {
+    headers_all(res, header::VARY)
+        .iter()
+        .flat_map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .any(|v| v == "accept-encoding")
+}
+
+#[actix_web::test]
+async fn gzip_and_brotli_bodies_get_suffixed_strong_tags() {
+    let app = tagged_app!();
+    for coding in ["gzip", "br"] {
+        let res = test::call_service(&app, get(Some(coding)).to_request()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            header(&res, header::CONTENT_ENCODING).as_deref(),
+            Some(coding)
+        );
+        assert_eq!(header(&res, header::ETAG), Some(suffixed(coding)));
+        assert!(varies_on_accept_encoding(&res));
+        let body = body(res).await;
+        if coding == "gzip" {
+            assert_eq!(body.get(..2), Some(&[0x1f, 0x8b][..]));
+        }
+    }
+}
+
+#[actix_web::test]
+async fn identity_response_keeps_the_plain_tag_and_varies() {
+    let app = tagged_app!();
+    for accept in [None, Some("identity")] {
+        let res = test::call_service(&app, get(accept).to_request()).await;
+        assert_eq!(header(&res, header::CONTENT_ENCODING), None);
+        assert_eq!(header(&res, header::ETAG), Some(widget_tag()));
+        assert!(varies_on_accept_encoding(&res), "{accept:?}");
+    }
+}
+
+#[actix_web::test]
+async fn identity_and_gzip_never_share_a_strong_tag() {
+    let app = tagged_app!();
+    let plain = test::call_service(&app, get(None).to_request()).await;
+    let gzip = test::call_service(&app, get(Some("gzip")).to_request()).await;
+    let br = test::call_service(&app, get(Some("br")).to_request()).await;
+    let tags = [plain, gzip, br].map(|res| header(&res, header::ETAG).unwrap());
+    assert_ne!(tags[0], tags[1]);
+    assert_ne!(tags[0], tags[2]);
+    assert_ne!(tags[1], tags[2]);
+}
+
+#[actix_web::test]
+async fn gzip_client_revalidates_with_304() {
+    let app = tagged_app!();
+    let req = get(Some("gzip")).insert_header((header::IF_NONE_MATCH, suffixed("gzip")));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&res, header::ETAG), Some(suffixed("gzip")));
+    assert!(varies_on_accept_encoding(&res));
+    assert_eq!(header(&res, header::CONTENT_ENCODING), None);
+    assert_eq!(header(&res, header::CONTENT_TYPE), None);
+    assert!(body(res).await.is_empty());
+}
+
+#[actix_web::test]
+async fn identity_client_revalidates_with_304() {
+    let app = tagged_app!();
+    let req = get(None).insert_header((header::IF_NONE_MATCH, widget_tag()));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&res, header::ETAG), Some(widget_tag()));
+    assert!(varies_on_accept_encoding(&res));
+}
+
+#[actix_web::test]
+async fn not_modified_tag_names_the_matching_stored_variant() {
+    let app = tagged_app!();
+    // A cache holding both variants sends both tags; the 304 names the one this request
+    // would get (gzip).
+    let req = get(Some("gzip")).insert_header((
+        header::IF_NONE_MATCH,
+        format!("{}, {}", widget_tag(), suffixed("gzip")),
+    ));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(header(&res, header::ETAG), Some(suffixed("gzip")));
+    // Holding only the identity variant: the 304 confirms that one.
+    let req = get(Some("gzip")).insert_header((header::IF_NONE_MATCH, widget_tag()));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&res, header::ETAG), Some(widget_tag()));
+}
+
+#[actix_web::test]
+async fn if_modified_since_304_gets_the_negotiated_suffix() {
+    let app = tagged_app!();
+    for (accept, tag) in [
+        (Some("gzip"), suffixed("gzip")),
+        (Some("br, gzip"), suffixed("br")),
+        (None, widget_tag()),
+    ] {
+        let req = get(accept).insert_header((header::IF_MODIFIED_SINCE, IMF));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(header(&res, header::ETAG), Some(tag), "{accept:?}");
+        assert!(varies_on_accept_encoding(&res));
+    }
+}
+
+#[actix_web::test]
+async fn gzip_client_can_write_with_if_match() {
+    let app = tagged_app!();
+    let req = test::TestRequest::put()
+        .uri("/p")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"))
+        .insert_header((header::IF_MATCH, suffixed("gzip")));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let new_tag = header(&res, header::ETAG).unwrap();
+    assert!(new_tag.ends_with(".gzip\""), "{new_tag}");
+    // The same (now stale) tag again: 412, not a lost update.
+    let req = test::TestRequest::put()
+        .uri("/p")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"))
+        .insert_header((header::IF_MATCH, suffixed("gzip")));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED);
+    // The new tag works, suffix and all.
+    let req = test::TestRequest::put()
+        .uri("/p")
+        .insert_header((header::IF_MATCH, new_tag));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn head_is_tagged_like_get() {
+    let app = tagged_app!();
+    let req = get(Some("gzip")).method(Method::HEAD);
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        header(&res, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
+    assert_eq!(header(&res, header::ETAG), Some(suffixed("gzip")));
+}
+
+#[actix_web::test]
+async fn weak_tags_are_left_alone() {
+    let app = tagged_app!();
+    let req = test::TestRequest::get()
+        .uri("/weak")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(
+        header(&res, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
+    assert_eq!(header(&res, header::ETAG).as_deref(), Some("W/\"w1\""));
+    let req = test::TestRequest::get()
+        .uri("/weak")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"))
+        .insert_header((header::IF_NONE_MATCH, "W/\"w1\""));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::NOT_MODIFIED
+    );
+}
+
+#[actix_web::test]
+async fn errors_are_left_alone() {
+    let app = tagged_app!();
+    let req = test::TestRequest::get()
+        .uri("/missing")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!varies_on_accept_encoding(&res));
+}
+
+#[actix_web::test]
+async fn explicit_compress_then_compress_tags_is_the_same() {
+    let app = test::init_service(
+        App::new()
+            .wrap(Compress::default())
+            .wrap(CompressTags::default())
+            .configure(routes),
+    )
+    .await;
+    let res = test::call_service(&app, get(Some("gzip")).to_request()).await;
+    assert_eq!(header(&res, header::ETAG), Some(suffixed("gzip")));
+    let req = get(Some("gzip")).insert_header((header::IF_NONE_MATCH, suffixed("gzip")));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::NOT_MODIFIED
+    );
+}
+
+#[actix_web::test]
+async fn shallow_tags_inside_tagged_compress() {
+    let app = tagged_app!();
+    let req = test::TestRequest::get()
+        .uri("/shallow")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(
+        header(&res, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
+    let tag = header(&res, header::ETAG).unwrap();
+    assert!(tag.ends_with(".gzip\""), "{tag}");
+    let req = test::TestRequest::get()
+        .uri("/shallow")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"))
+        .insert_header((header::IF_NONE_MATCH, tag.clone()));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&res, header::ETAG), Some(tag));
+}
+
+#[actix_web::test]
+async fn compress_alone_shares_one_strong_tag_across_codings() {
+    // What the layer fixes: bare `Compress` sends the identity tag on the gzip body.
+    let app = test::init_service(App::new().wrap(Compress::default()).configure(routes)).await;
+    let res = test::call_service(&app, get(Some("gzip")).to_request()).await;
+    assert_eq!(
+        header(&res, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
+    assert_eq!(header(&res, header::ETAG), Some(widget_tag()));
+    let res = test::call_service(&app, get(None).to_request()).await;
+    assert!(!varies_on_accept_encoding(&res)); // and no Vary on identity responses
+}
+
+#[actix_web::test]
+async fn without_compression_nothing_changes() {
+    let app = test::init_service(App::new().configure(routes)).await;
+    let res = test::call_service(&app, get(Some("gzip")).to_request()).await;
+    assert_eq!(header(&res, header::CONTENT_ENCODING), None);
+    assert_eq!(header(&res, header::ETAG), Some(widget_tag()));
+    assert!(!varies_on_accept_encoding(&res));
+    let req = get(Some("gzip")).insert_header((header::IF_NONE_MATCH, widget_tag()));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::NOT_MODIFIED
+    );
+    // A suffixed tag means nothing without the layer.
+    let req = get(Some("gzip")).insert_header((header::IF_NONE_MATCH, suffixed("gzip")));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn existing_vary_is_extended_not_duplicated() {
+    async fn varied() -> Tagged<&'static str> {
+        Tagged::with_etag("hello hello hello", EntityTag::strong("v").unwrap())
+            .vary("Accept-Language")
+    }
+    let app = test::init_service(
+        App::new()
+            .wrap(TaggedCompress::default())
+            .route("/", web::get().to(varied)),
+    )
+    .await;
+    let res = test::call_service(&app, test::TestRequest::get().to_request()).await;
+    let vary = headers_all(&res, header::VARY)
+        .join(", ")
+        .to_ascii_lowercase();
+    assert_eq!(vary.matches("accept-encoding").count(), 1, "{vary}");
+    assert!(vary.contains("accept-language"), "{vary}");
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .insert_header((header::ACCEPT_ENCODING, "gzip"))
+            .to_request(),
+    )
+    .await;
+    let vary = headers_all(&res, header::VARY)
+        .join(", ")
+        .to_ascii_lowercase();
+    assert_eq!(vary.matches("accept-encoding").count(), 1, "{vary}");
+}
