@@ -3,15 +3,15 @@
 use std::future::{Ready, ready};
 use std::rc::Rc;
 
-use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{
     self, AcceptEncoding, ContentEncoding, Encoding, Header as _, HeaderMap, HeaderValue,
 };
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Compress;
 use actix_web::web::Bytes;
+use actix_web::{Error, HttpMessage as _};
 use etag_core::{EntityTagRef, TagList};
 use futures_util::future::LocalBoxFuture;
 
@@ -19,6 +19,12 @@ use crate::headers::Lines;
 
 /// The content-codings whose suffix is recognised (and stripped from incoming conditions).
 const CODINGS: [&str; 4] = ["br", "gzip", "deflate", "zstd"];
+
+/// The suffix of an identity body's tag that would otherwise end in a coding's suffix.
+const IDENTITY: &str = "identity";
+
+/// Every suffix the layer writes and reads.
+const SUFFIXES: [&str; 5] = ["br", "gzip", "deflate", "zstd", IDENTITY];
 
 /// The codings actix-web's `Compress` can produce in this build, in its own order.
 static SUPPORTED: &[Encoding] = &[
@@ -119,23 +125,43 @@ where
 ///
 /// One strong tag must never cover two content-codings (RFC 9110 §8.8.3), and a compressed
 /// client must still get its 304s and be able to write with `If-Match`. So, for 2xx and 304
-/// responses:
-/// - a strong `ETag` on a body that `Compress` encoded gets the coding as a suffix:
+/// responses, the layer sends each handler tag with the coding of the body it is sent on:
+/// - a strong tag on a body that `Compress` encoded always gets the coding as a suffix:
 ///   `"opaque"` becomes `"opaque.gzip"` or `"opaque.br"` (`.` is outside the base64url
-///   alphabet of derived tags). Weak tags are left alone: they do not promise byte equality;
-/// - incoming `If-None-Match` and `If-Match` lose a known suffix (`.br`, `.gzip`,
-///   `.deflate`, `.zstd`) from their strong tags before the handler, the extractor or
-///   [`Tagged`](crate::Tagged) see them, so `"opaque.gzip"` matches the handler's
+///   alphabet of derived tags), and a handler's `"report.gzip"` becomes `"report.gzip.gzip"`;
+/// - a tag on an identity body is sent unchanged, unless it already ends in a known suffix
+///   (`.br`, `.gzip`, `.deflate`, `.zstd`, `.identity`): then it gets `.identity`, so that
+///   `"report.gzip"` on an identity body is sent as `"report.gzip.identity"`, never as a
+///   tag the gzip body could have. Weak tags follow this identity rule whatever the coding:
+///   they do not promise byte equality, so one weak tag may cover every coding.
+///
+/// Every tag sent this way names exactly one handler tag and one coding, so incoming
+/// conditions are read back before the handler, the extractor or [`Tagged`](crate::Tagged)
+/// see them:
+/// - `If-Match` (and `If-None-Match` on methods other than `GET`/`HEAD`) is about the
+///   resource, whatever variant the client holds: its strong members lose any known
+///   suffix, so a gzip client writes with `"opaque.gzip"` and matches the handler's
 ///   `"opaque"`;
-/// - a 304 carries the tag the matching 200 would carry: the coding of the `If-None-Match`
-///   member that matched (preferring the one this request negotiates), else the coding this
-///   request negotiates (`Compress` encodes no empty body, so the layer negotiates itself);
+/// - `If-None-Match` on `GET`/`HEAD` asks whether the client holds what this request would
+///   get: members for identity and for the coding this request negotiates lose their
+///   suffix, weak ones too (a proxy that alters the body weakens `"opaque.gzip"` to
+///   `W/"opaque.gzip"`); members for another coding are dropped, so a client that now asks
+///   for identity while holding `"opaque.gzip"` gets a 200, not a 304 for a body it did not
+///   ask for. An emptied list stays present, so `If-Modified-Since` stays ignored;
+/// - a 304 carries the tag the matching 200 would carry: the negotiated coding's if such a
+///   member matched, else the identity one's if that matched (a cache holding the identity
+///   variant may serve it), else (`*`, `If-Modified-Since`) the negotiated coding's
+///   (`Compress` encodes no empty body, so the layer negotiates itself);
 /// - `Vary: Accept-Encoding` is added to 2xx and 304 responses that lack it, identity ones
 ///   included.
 ///
-/// Responses other than 2xx and 304, and tags of `HEAD` responses with an empty body (which
-/// `Compress` does not encode) are left alone; [`Tagged`](crate::Tagged) gives `HEAD` its
-/// full body, so it is encoded like the `GET`. `If-Range` is not rewritten.
+/// Layers nest safely: when a request already went through an outer tag layer, inner ones
+/// pass it through (a request extension marks it), so a tag is suffixed and a suffix
+/// stripped once.
+///
+/// Responses other than 2xx and 304 are left alone. A `HEAD` response with an empty body
+/// (which `Compress` does not encode) is tagged as identity; [`Tagged`](crate::Tagged) gives
+/// `HEAD` its full body, so it is encoded like the `GET`. `If-Range` is not rewritten.
 ///
 /// # Examples
 ///
@@ -201,8 +227,17 @@ pub struct CompressTagsMiddleware<S> {
     service: Rc<S>,
 }
 
-/// A strong `If-None-Match` member: its opaque part without suffix, and the suffix' coding.
-type Member = (Bytes, Option<&'static str>);
+/// A content-coding a tag stands for; `None` is identity.
+type Coding = Option<&'static str>;
+
+/// An `If-None-Match` member kept for this request: its opaque part without suffix, and the
+/// coding of the suffix.
+type Member = (Bytes, Coding);
+
+/// Request extension: an outer tag layer rewrote this request's conditions and tags its
+/// response, so inner ones pass it through (a tag is suffixed, and a suffix stripped, once).
+#[derive(Clone, Copy, Debug)]
+struct Handled;
 
 impl<S, B> Service<ServiceRequest> for CompressTagsMiddleware<S>
 where
@@ -216,24 +251,34 @@ where
     forward_ready!(service);
 
     fn call(&self, mut req: ServiceRequest) -> Self::Future {
-        let members = strip_suffixes(req.headers_mut(), &header::IF_NONE_MATCH, true);
-        strip_suffixes(req.headers_mut(), &header::IF_MATCH, false);
         let service = Rc::clone(&self.service);
+        if req.extensions().contains::<Handled>() {
+            return Box::pin(async move { service.call(req).await });
+        }
+        req.extensions_mut().insert(Handled);
+        let negotiated = negotiate(&req);
+        let if_none_match = if matches!(*req.method(), Method::GET | Method::HEAD) {
+            Strip::Negotiated(negotiated)
+        } else {
+            Strip::AnyCoding { weak: true }
+        };
+        let members = strip_suffixes(req.headers_mut(), &header::IF_NONE_MATCH, if_none_match);
+        strip_suffixes(
+            req.headers_mut(),
+            &header::IF_MATCH,
+            Strip::AnyCoding { weak: false },
+        );
         Box::pin(async move {
             let mut res = service.call(req).await?;
             let status = res.status();
             if status.is_success() || status == StatusCode::NOT_MODIFIED {
                 let coding = if status == StatusCode::NOT_MODIFIED {
-                    let negotiated = negotiate(&res);
-                    let etag = res.headers().get(header::ETAG).cloned();
-                    etag.and_then(|tag| not_modified_coding(&tag, &members, negotiated))
+                    not_modified_coding(res.headers(), &members, negotiated)
                 } else {
                     encoded_coding(res.headers())
                 };
                 let headers = res.headers_mut();
-                if let Some(coding) = coding {
-                    suffix_etag(headers, coding);
-                }
+                tag_for_coding(headers, coding);
                 add_vary(headers);
             }
             Ok(res)
@@ -241,17 +286,67 @@ where
     }
 }
 
-/// The coding of a known suffix of `opaque`, and the opaque part without it.
+/// The known suffix of `opaque` (a content-coding or `identity`) and the part before it.
 fn split_suffix(opaque: &[u8]) -> Option<(&[u8], &'static str)> {
-    CODINGS.iter().find_map(|coding| {
-        let stem = opaque.strip_suffix(coding.as_bytes())?.strip_suffix(b".")?;
-        Some((stem, *coding))
+    SUFFIXES.iter().find_map(|suffix| {
+        let stem = opaque.strip_suffix(suffix.as_bytes())?.strip_suffix(b".")?;
+        Some((stem, *suffix))
     })
 }
 
-/// Rewrites the lines of `name` without known suffixes on strong tags; returns the strong
-/// members (suffix split off) when the header is well-formed and `keep` asks for them.
-fn strip_suffixes(headers: &mut HeaderMap, name: &header::HeaderName, keep: bool) -> Vec<Member> {
+/// The opaque part of a tag the layer sent, and the coding it was sent for: the inverse of
+/// [`suffixed`]. A tag the layer cannot have sent (`"x.identity"` where `x` has no known
+/// suffix) is taken as it is, for identity.
+fn decode(opaque: &[u8]) -> (&[u8], Coding) {
+    match split_suffix(opaque) {
+        Some((stem, IDENTITY)) if split_suffix(stem).is_some() => (stem, None),
+        Some((stem, coding)) if coding != IDENTITY => (stem, Some(coding)),
+        _ => (opaque, None),
+    }
+}
+
+/// The opaque part a handler's tag is sent with for `coding`, when it changes: a strong tag
+/// of an encoded body gets `.coding`; any other tag (identity body, or weak: a weak tag
+/// does not promise byte equality) that already ends in a known suffix gets `.identity`, so
+/// that it cannot be read as another coding's tag.
+fn suffixed(opaque: &[u8], weak: bool, coding: Coding) -> Option<Vec<u8>> {
+    let suffix = match coding {
+        Some(coding) if !weak => coding,
+        _ if split_suffix(opaque).is_some() => IDENTITY,
+        _ => return None,
+    };
+    let mut out = Vec::with_capacity(opaque.len() + suffix.len() + 5);
+    if weak {
+        out.extend_from_slice(b"W/");
+    }
+    out.push(b'"');
+    out.extend_from_slice(opaque);
+    out.push(b'.');
+    out.extend_from_slice(suffix.as_bytes());
+    out.push(b'"');
+    Some(out)
+}
+
+/// How the members of an incoming condition are read.
+#[derive(Clone, Copy, Debug)]
+enum Strip {
+    /// The condition is about the resource, whatever variant the client holds (`If-Match`,
+    /// `If-None-Match` on a write): every known suffix is stripped, from weak members too
+    /// when `weak`.
+    AnyCoding {
+        /// Whether weak members are rewritten too.
+        weak: bool,
+    },
+    /// `If-None-Match` on `GET`/`HEAD` asks whether the client holds the representation this
+    /// request would get: members of identity and of the negotiated coding lose their
+    /// suffix, strong and weak alike (a proxy that alters the body weakens the tag); members
+    /// of other codings are dropped, they match nothing this request can be sent.
+    Negotiated(Coding),
+}
+
+/// Rewrites the lines of `name` as `strip` says (one line, members in order; a malformed
+/// list or `*` is left alone). Returns the members kept for [`Strip::Negotiated`].
+fn strip_suffixes(headers: &mut HeaderMap, name: &header::HeaderName, strip: Strip) -> Vec<Member> {
     let mut members = Vec::new();
     let rewritten = {
         let lines = Lines::collect(headers.get_all(name));
@@ -268,14 +363,18 @@ fn strip_suffixes(headers: &mut HeaderMap, name: &header::HeaderName, keep: bool
         let mut changed = false;
         let mut out = Vec::new();
         for tag in list.iter() {
-            let (opaque, coding) = match (tag.is_weak(), split_suffix(tag.opaque())) {
-                (false, Some((stem, coding))) => (stem, Some(coding)),
-                _ => (tag.opaque(), None),
+            let (opaque, coding) = match strip {
+                Strip::AnyCoding { weak: false } if tag.is_weak() => (tag.opaque(), None),
+                _ => decode(tag.opaque()),
             };
-            changed |= coding.is_some();
-            if keep && !tag.is_weak() {
+            if let Strip::Negotiated(negotiated) = strip {
+                if coding.is_some() && coding != negotiated {
+                    changed = true;
+                    continue;
+                }
                 members.push((Bytes::copy_from_slice(opaque), coding));
             }
+            changed |= opaque.len() != tag.opaque().len();
             if !out.is_empty() {
                 out.extend_from_slice(b", ");
             }
@@ -286,6 +385,8 @@ fn strip_suffixes(headers: &mut HeaderMap, name: &header::HeaderName, keep: bool
             out.extend_from_slice(opaque);
             out.push(b'"');
         }
+        // An emptied list stays present (an empty line is a valid, empty list), so that
+        // `If-Modified-Since` stays ignored as RFC 9110 §13.1.3 wants.
         changed.then_some(out)
     };
     if let Some(Ok(value)) = rewritten.map(|v| HeaderValue::from_maybe_shared(Bytes::from(v))) {
@@ -295,8 +396,8 @@ fn strip_suffixes(headers: &mut HeaderMap, name: &header::HeaderName, keep: bool
 }
 
 /// What this request negotiates with the codings `Compress` supports (`None`: identity).
-fn negotiate<B>(res: &ServiceResponse<B>) -> Option<&'static str> {
-    let accept = AcceptEncoding::parse(res.request()).ok()?;
+fn negotiate(req: &ServiceRequest) -> Coding {
+    let accept = AcceptEncoding::parse(req).ok()?;
     match accept.negotiate(SUPPORTED.iter())? {
         Encoding::Known(ContentEncoding::Brotli) => Some("br"),
         Encoding::Known(ContentEncoding::Gzip) => Some("gzip"),
@@ -306,38 +407,31 @@ fn negotiate<B>(res: &ServiceResponse<B>) -> Option<&'static str> {
     }
 }
 
-/// The coding a 304's tag gets: the negotiated one if a member with it matched, else the
-/// first matching member's, else (no member matched: `*` or `If-Modified-Since`) the
-/// negotiated one.
-fn not_modified_coding(
-    etag: &HeaderValue,
-    members: &[Member],
-    negotiated: Option<&'static str>,
-) -> Option<&'static str> {
-    let tag = EntityTagRef::parse(etag.as_bytes()).ok()?;
-    if tag.is_weak() {
-        return None;
-    }
+/// The coding a 304's tag is sent for: the negotiated one if a member of it matched, else
+/// identity if an identity member matched (a cache holding that variant may use it), else
+/// (no member matched: `*` or `If-Modified-Since`) the negotiated one, the coding of the
+/// 200 this request would get.
+fn not_modified_coding(headers: &HeaderMap, members: &[Member], negotiated: Coding) -> Coding {
+    let Some(tag) = headers
+        .get(header::ETAG)
+        .and_then(|v| EntityTagRef::parse(v.as_bytes()).ok())
+    else {
+        return negotiated;
+    };
     let mut matched = members
         .iter()
         .filter(|(stem, _)| stem.as_ref() == tag.opaque())
         .map(|(_, coding)| *coding)
         .peekable();
-    match matched.peek() {
-        None => negotiated,
-        Some(first) => {
-            let first = *first;
-            if matched.any(|c| c == negotiated) {
-                negotiated
-            } else {
-                first
-            }
-        }
+    if matched.peek().is_none() || matched.any(|c| c == negotiated) {
+        negotiated
+    } else {
+        None
     }
 }
 
 /// The coding `Compress` applied, if it is one we know.
-fn encoded_coding(headers: &HeaderMap) -> Option<&'static str> {
+fn encoded_coding(headers: &HeaderMap) -> Coding {
     let value = headers.get(header::CONTENT_ENCODING)?.to_str().ok()?.trim();
     CODINGS
         .iter()
@@ -345,24 +439,17 @@ fn encoded_coding(headers: &HeaderMap) -> Option<&'static str> {
         .find(|c| c.eq_ignore_ascii_case(value))
 }
 
-/// Appends `.coding` to a strong `ETag` that does not already end with it.
-fn suffix_etag(headers: &mut HeaderMap, coding: &str) {
+/// Rewrites the `ETag` to the tag of `coding` (see [`suffixed`]).
+fn tag_for_coding(headers: &mut HeaderMap, coding: Coding) {
     let Some(value) = headers.get(header::ETAG) else {
         return;
     };
     let Ok(tag) = EntityTagRef::parse(value.as_bytes()) else {
         return;
     };
-    if tag.is_weak() || split_suffix(tag.opaque()).is_some_and(|(_, c)| c == coding) {
-        return;
-    }
-    let mut out = Vec::with_capacity(tag.opaque().len() + coding.len() + 3);
-    out.push(b'"');
-    out.extend_from_slice(tag.opaque());
-    out.push(b'.');
-    out.extend_from_slice(coding.as_bytes());
-    out.push(b'"');
-    if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(out)) {
+    if let Some(Ok(value)) = suffixed(tag.opaque(), tag.is_weak(), coding)
+        .map(|out| HeaderValue::from_maybe_shared(Bytes::from(out)))
+    {
         headers.insert(header::ETAG, value);
     }
 }
@@ -390,5 +477,49 @@ mod tests {
         assert_eq!(split_suffix(b"abc.br"), Some((&b"abc"[..], "br")));
         assert_eq!(split_suffix(b"abcgzip"), None);
         assert_eq!(split_suffix(b"abc.lz"), None);
+    }
+
+    /// The tag a handler's tag is sent with, for a coding.
+    fn sent(opaque: &str, coding: Coding) -> Vec<u8> {
+        suffixed(opaque.as_bytes(), false, coding)
+            .map(|quoted| quoted[1..quoted.len() - 1].to_vec())
+            .unwrap_or_else(|| opaque.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn every_sent_tag_decodes_to_its_tag_and_coding() {
+        let codings = [None, Some("gzip"), Some("br"), Some("zstd")];
+        let tags = [
+            "v1",
+            "v1.gzip",
+            "v1.identity",
+            "v1.gzip.identity",
+            "a.b",
+            "gzip",
+            ".br",
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for tag in tags {
+            for coding in codings {
+                let sent = sent(tag, coding);
+                assert_eq!(decode(&sent), (tag.as_bytes(), coding), "{tag} {coding:?}");
+                assert!(seen.insert(sent), "{tag} {coding:?} shares a sent tag");
+            }
+        }
+    }
+
+    #[test]
+    fn tags_the_layer_never_sends_are_taken_as_they_are() {
+        assert_eq!(decode(b"v1.identity"), (&b"v1.identity"[..], None));
+        assert_eq!(decode(b"v1"), (&b"v1"[..], None));
+    }
+
+    #[test]
+    fn weak_tags_get_no_coding_suffix() {
+        assert_eq!(suffixed(b"w1", true, Some("gzip")), None);
+        assert_eq!(
+            suffixed(b"w1.br", true, Some("gzip")).as_deref(),
+            Some(&b"W/\"w1.br.identity\""[..])
+        );
     }
 }

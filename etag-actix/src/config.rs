@@ -28,11 +28,16 @@ pub enum ErrorFormat {
 ///
 /// - [`require_precondition`](Self::require_precondition): answer `428 Precondition Required`
 ///   (RFC 6585 §3) to `PUT`, `PATCH` and `DELETE` requests that carry neither `If-Match` nor
-///   `If-Unmodified-Since`. `If-None-Match: *` also counts, so a client can still create a
-///   resource with "only if it does not exist yet". `POST` is not covered (it usually creates a
-///   new subordinate resource); call [`Preconditions::require`](crate::Preconditions::require)
-///   in a handler to demand a condition anywhere. The check runs when the
-///   [`Preconditions`](crate::Preconditions) extractor runs, i.e. only in handlers that take it.
+///   a valid `If-Unmodified-Since` (exactly one HTTP-date: an invalid one is ignored by the
+///   evaluation, so it protects nothing). `If-None-Match: *` also counts, so a client can
+///   still create a resource with "only if it does not exist yet". `POST` is not covered (it
+///   usually creates a new subordinate resource); call
+///   [`Preconditions::require`](crate::Preconditions::require) in a handler to demand a
+///   condition anywhere. The check runs when the [`Preconditions`](crate::Preconditions)
+///   extractor runs, i.e. only in handlers that take it. When `If-Unmodified-Since` is the
+///   only guard, it also takes a modification time to evaluate it against: a
+///   [`check`](crate::Preconditions::check) (or `check_with`, `check_option`,
+///   `check_absent`) of a resource without one, or of no resource, answers 428 as well.
 /// - [`error_format`](Self::error_format): the body of 400, 412 and 428 responses.
 ///
 /// Without a registered config the defaults apply: nothing required, problem+json bodies.
@@ -76,7 +81,9 @@ impl PreconditionConfig {
         }
     }
 
-    /// Whether `PUT`, `PATCH` and `DELETE` must carry a precondition (else `428`).
+    /// Whether `PUT`, `PATCH` and `DELETE` must carry a precondition (else `428`): `If-Match`,
+    /// a valid `If-Unmodified-Since` (on a resource with a modification time), or
+    /// `If-None-Match: *` (see the type docs).
     ///
     /// # Examples
     ///

@@ -1,16 +1,16 @@
 //! [`PreconditionError`]: the 304, 400, 412 and 428 answers of a conditional request.
 
 use core::fmt;
-use std::time::SystemTime;
 
 use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::config::ErrorFormat;
-use crate::headers::{NO_CACHE, header_name, http_date, tag_value};
+use crate::headers::{header_name, tag_value};
+use crate::validators::{self, LastModified};
 use etag_core::{EntityTag, Header, ParseError};
 
 /// Why a conditional request stops before the handler's work is done.
@@ -19,10 +19,10 @@ use etag_core::{EntityTag, Header, ParseError};
 ///
 /// | status | when | body |
 /// |--------|------|------|
-/// | `304 Not Modified` | [`Preconditions::not_modified`](crate::Preconditions::not_modified) or a `check` on `GET`/`HEAD` found the client's copy current | none; `ETag`, `Last-Modified`, `Cache-Control: no-cache` |
+/// | `304 Not Modified` | [`Preconditions::not_modified`](crate::Preconditions::not_modified) or a `check` on `GET`/`HEAD` found the client's copy current | none; `ETag`, `Last-Modified` (once its second has passed) with `Date`, `Cache-Control: no-cache`, or the headers given with [`with_headers`](Self::with_headers) |
 /// | `400 Bad Request` | a malformed `If-Match` (any method) or `If-None-Match` (methods other than `GET`/`HEAD`) | names the header and what is wrong |
 /// | `412 Precondition Failed` | a condition is false; carries the current `ETag` when known | says which header failed and how to recover |
-/// | `428 Precondition Required` | a write without `If-Match` / `If-Unmodified-Since` when [`PreconditionConfig::require_precondition`](crate::PreconditionConfig::require_precondition) is on | says how to resubmit; `Cache-Control: no-store` |
+/// | `428 Precondition Required` | a write without `If-Match`, a valid `If-Unmodified-Since` or `If-None-Match: *` when [`PreconditionConfig::require_precondition`](crate::PreconditionConfig::require_precondition) is on (or an `If-Unmodified-Since` alone on a resource without modification time) | says how to resubmit; `Cache-Control: no-store` |
 ///
 /// Bodies are `application/problem+json` (RFC 9457: `type`, `title`, `status`, `detail`) or
 /// plain text, as the [`PreconditionConfig`](crate::PreconditionConfig) of the request says.
@@ -45,7 +45,9 @@ pub struct PreconditionError {
     kind: Kind,
     format: ErrorFormat,
     etag: Option<EntityTag>,
-    last_modified: Option<SystemTime>,
+    last_modified: LastModified,
+    /// The headers of the 200 a 304 stands for (boxed: most errors have none).
+    headers: Option<Box<HeaderMap>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +104,43 @@ impl PreconditionError {
     #[must_use]
     pub fn with_format(mut self, format: ErrorFormat) -> Self {
         self.format = format;
+        self
+    }
+
+    /// Gives a `304 Not Modified` the headers the 200 would carry, so that a cache updating
+    /// its stored response gets the same `Cache-Control`, `Vary`, `Expires`,
+    /// `Content-Location`... (RFC 9110 §15.4.5).
+    ///
+    /// The 304 sends those a 304 keeps (the same rule as [`Tagged`](crate::Tagged)'s: every
+    /// header but `Content-*`, except `Content-Location`); a `Cache-Control` among them
+    /// replaces the default `no-cache`, and the `ETag`, `Last-Modified` and `Date` the 304
+    /// writes itself are not repeated. Without them the 304 carries only `ETag` (with
+    /// `Last-Modified` and `Date` when known) and `Cache-Control: no-cache`. Other answers
+    /// (400, 412, 428) ignore the headers: they do not stand for the 200.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{ResponseError, http::header::{self, HeaderMap, HeaderValue}, test::TestRequest};
+    /// use etag_actix::{EntityTag, Preconditions};
+    ///
+    /// let mut cache = HeaderMap::new();
+    /// cache.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=60"));
+    /// cache.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    ///
+    /// let req = TestRequest::get().insert_header(("if-none-match", "\"v9\"")).to_http_request();
+    /// let pre = Preconditions::from_req(&req)?;
+    /// let err = pre.not_modified(&EntityTag::strong("v9")?).unwrap_err().with_headers(cache);
+    /// let res = err.error_response();
+    /// assert_eq!(res.status(), 304);
+    /// assert_eq!(res.headers().get("cache-control").unwrap(), "private, max-age=60");
+    /// assert_eq!(res.headers().get("vary").unwrap(), "Accept-Language");
+    /// assert_eq!(res.headers().get("etag").unwrap(), "\"v9\"");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = Some(Box::new(headers));
         self
     }
 
@@ -190,11 +229,12 @@ impl PreconditionError {
             kind,
             format: ErrorFormat::ProblemJson,
             etag: None,
-            last_modified: None,
+            last_modified: LastModified::None,
+            headers: None,
         }
     }
 
-    pub(crate) fn not_modified(etag: Option<EntityTag>, last_modified: Option<SystemTime>) -> Self {
+    pub(crate) fn not_modified(etag: Option<EntityTag>, last_modified: LastModified) -> Self {
         let mut err = Self::new(Kind::NotModified).with_etag(etag);
         err.last_modified = last_modified;
         err
@@ -279,17 +319,18 @@ impl ResponseError for PreconditionError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if self.kind == Kind::NotModified {
+            return validators::not_modified(
+                self.etag.as_ref(),
+                self.last_modified,
+                self.headers.as_deref(),
+                true,
+            );
+        }
         let mut res = HttpResponse::new(self.status());
         let headers = res.headers_mut();
         if let Some(value) = self.etag.as_ref().and_then(tag_value) {
             headers.insert(header::ETAG, value);
-        }
-        if self.kind == Kind::NotModified {
-            if let Some(time) = self.last_modified.and_then(http_date) {
-                headers.insert(header::LAST_MODIFIED, time);
-            }
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
-            return res;
         }
         if self.kind == Kind::Required {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -146,7 +146,11 @@
 //! Register a [`PreconditionConfig`] on the app or a scope. Then `PUT`, `PATCH` and `DELETE`
 //! requests whose handler takes [`Preconditions`] are answered `428 Precondition Required`
 //! (with a problem document saying how to resubmit, and `Cache-Control: no-store`) unless
-//! they carry `If-Match`, `If-Unmodified-Since`, or `If-None-Match: *`.
+//! they carry `If-Match`, a valid `If-Unmodified-Since` (one HTTP-date: an invalid one is
+//! ignored, so it would protect nothing), or `If-None-Match: *`. When `If-Unmodified-Since`
+//! is the only guard and the resource has no modification time (or does not exist), it
+//! cannot be evaluated: [`check`](Preconditions::check) answers 428 too, rather than let
+//! the write through unconditionally.
 //!
 //! ```
 //! use actix_web::{App, HttpResponse, test, web, http::StatusCode};
@@ -174,6 +178,21 @@
 //! [`Tagged::last_modified`]. `Tagged` sends `Last-Modified` and honours `If-Modified-Since`
 //! (when no `If-None-Match` is present) and `If-Unmodified-Since` (when no `If-Match` is
 //! present), in whole seconds, accepting all three HTTP-date forms and ignoring invalid dates.
+//!
+//! A date has whole seconds, a modification time finer ones: two versions written within
+//! one second share one date. So a modification time serves as a validator only once its
+//! second has passed (RFC 9110 §8.8.2.2). While the current second is still the one it
+//! names (a write just now, or a clock ahead of this instance), in [`Tagged`],
+//! [`Preconditions`] and [`ShallowEtag`] alike:
+//! - `Last-Modified` is not sent (nor the `Date` sent with it), so no client ever holds a
+//!   date that could stand for two versions;
+//! - `If-Modified-Since` is ignored: no 304 by date, which could confirm a stale copy;
+//! - `If-Unmodified-Since` with any date up to the current second fails with 412: the
+//!   server cannot show the resource unmodified since then, and a write must not overwrite
+//!   a change made in the same second as the client's read.
+//!
+//! Once the second has passed, `Last-Modified` is sent again, with a fresh `Date` it is
+//! never later than. Clients that revalidate by `ETag` are not affected.
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
@@ -203,7 +222,9 @@
 //! `If-None-Match`/`If-Match` before your handlers see them, and `Vary: Accept-Encoding` is
 //! sent on 200s and 304s alike. So compressed clients keep getting 304s and can still write
 //! with `If-Match`. (Weakening the tag, as some servers do, would make `If-Match`
-//! impossible for them.) See the [`TaggedCompress`] example.
+//! impossible for them.) A 304 answers only for the coding the request would get, and a
+//! handler tag that already ends in such a suffix stays distinct per coding; see
+//! [`CompressTags`] for the exact scheme and the [`TaggedCompress`] example.
 //!
 //! # Shallow tagging
 //!
@@ -234,6 +255,7 @@ mod preconditions;
 mod route;
 mod shallow;
 mod tagged;
+mod validators;
 
 pub use etag_core::*;
 

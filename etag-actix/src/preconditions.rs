@@ -12,6 +12,7 @@ use crate::config::{ErrorFormat, PreconditionConfig};
 use crate::decide;
 use crate::error::PreconditionError;
 use crate::headers::{Lines, RawConditions, core_method};
+use crate::validators::Current;
 
 /// The conditional headers of a request (`If-Match`, `If-None-Match`, `If-Modified-Since`,
 /// `If-Unmodified-Since`, `If-Range`), read once as raw bytes, every line of each.
@@ -20,8 +21,8 @@ use crate::headers::{Lines, RawConditions, core_method};
 /// - `400 Bad Request` for a malformed `If-Match`, or a malformed `If-None-Match` on a method
 ///   other than `GET`/`HEAD` (a malformed `If-None-Match` on `GET`/`HEAD` is ignored, as
 ///   RFC 9110 allows);
-/// - `428 Precondition Required` for `PUT`, `PATCH` and `DELETE` without `If-Match`,
-///   `If-Unmodified-Since` or `If-None-Match: *`, when the
+/// - `428 Precondition Required` for `PUT`, `PATCH` and `DELETE` without `If-Match`, a
+///   valid `If-Unmodified-Since` or `If-None-Match: *`, when the
 ///   [`PreconditionConfig`] of the app or scope requires it.
 ///
 /// In the handler, evaluate the conditions against the current state **before** changing
@@ -35,6 +36,11 @@ use crate::headers::{Lines, RawConditions, core_method};
 ///   compare-and-swap write.
 ///
 /// Preconditions are ignored for `OPTIONS`, `CONNECT` and `TRACE`.
+///
+/// A modification time is used as a validator only once its second has passed: until then
+/// `If-Modified-Since` is ignored and `If-Unmodified-Since` fails for any date up to now
+/// (the rule of [`Tagged`](crate::Tagged#last-modified-within-its-own-second)), in every
+/// method that evaluates the conditions here.
 ///
 /// # Examples
 ///
@@ -69,6 +75,8 @@ pub struct Preconditions {
     if_range: Stored,
     range: bool,
     format: ErrorFormat,
+    /// The config requires a precondition for this request (428).
+    required: bool,
 }
 
 /// The lines of one header, owned (a `HeaderValue` clone shares the request's bytes).
@@ -137,6 +145,7 @@ impl Preconditions {
             if_range: Stored::read(headers, &header::IF_RANGE),
             range: headers.contains_key(header::RANGE),
             format: config.format(),
+            required: false,
         };
         pre.with_raw(|raw| decide::validate(pre.method, &raw.conditions()))
             .map_err(|e| e.with_format(pre.format))?;
@@ -210,15 +219,24 @@ impl Preconditions {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate(&self, current: Option<Validators<'_>>) -> Outcome {
-        self.with_raw(|raw| raw.conditions().evaluate(self.method, current))
+        let current = current.map(Current::now);
+        self.with_raw(|raw| decide::evaluate(self.method, &raw.conditions(), current))
     }
 
     /// Checks the conditions against explicit validators (`None`: no current representation).
     ///
+    /// A `304` it returns carries `ETag`, `Last-Modified` (with `Date`) when known and its
+    /// second has passed, and `Cache-Control: no-cache`; add the other headers of the 200
+    /// with [`PreconditionError::with_headers`].
+    ///
+    /// When the [`PreconditionConfig`] requires preconditions and `If-Unmodified-Since` is
+    /// the request's only guard, a resource without modification time (or without a current
+    /// representation) cannot be checked against it: `428`, as if no precondition had come.
+    ///
     /// # Errors
     ///
     /// `304` (`GET`/`HEAD` and the client's copy is current), `412` (a condition is false,
-    /// carrying the current tag) or `400` (a malformed header).
+    /// carrying the current tag), `400` (a malformed header) or `428` (see above).
     ///
     /// # Examples
     ///
@@ -234,16 +252,28 @@ impl Preconditions {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_with(&self, current: Option<Validators<'_>>) -> Result<(), PreconditionError> {
-        self.with_raw(|raw| decide::check(self.method, &raw.conditions(), current))
-            .map_err(|e| e.with_format(self.format))
+        self.with_raw(|raw| {
+            let conditions = raw.conditions();
+            if self.required && decide::unevaluable_guard(&conditions, current) {
+                return Err(PreconditionError::required());
+            }
+            decide::check(self.method, &conditions, current.map(Current::now))
+        })
+        .map_err(|e| e.with_format(self.format))
     }
 
     /// Checks the conditions against a loaded model: its [`ETag::etag`] and
     /// [`ETag::last_modified`]. Call it before any side effect.
     ///
+    /// On `GET`/`HEAD` the `304` it may return carries only `ETag`, `Last-Modified` (with
+    /// `Date`, once the modification's second has passed) and the default
+    /// `Cache-Control: no-cache`; give it the other headers of the 200 (`Vary`,
+    /// `Content-Location`, your `Cache-Control`...) with [`PreconditionError::with_headers`].
+    ///
     /// # Errors
     ///
-    /// As [`check_with`](Self::check_with): 304, 412 or 400.
+    /// As [`check_with`](Self::check_with): 304, 412, 400, or 428 when preconditions are
+    /// required and `If-Unmodified-Since` alone guards a model without modification time.
     ///
     /// # Examples
     ///
@@ -329,9 +359,29 @@ impl Preconditions {
     /// load the resource and respond (with [`Tagged`](crate::Tagged), which evaluates the
     /// `If-Modified-Since` rules with the full validators).
     ///
-    /// The early 304 carries `ETag` and `Cache-Control: no-cache` (the [`Tagged`](crate::Tagged)
-    /// default); a handler whose 200 sends other cache headers should build its own 304 from
-    /// [`evaluate`](Self::evaluate).
+    /// The plain early 304 carries **only** `ETag` and `Cache-Control: no-cache` (the
+    /// [`Tagged`](crate::Tagged) default). A handler whose 200 sends other headers that
+    /// caches use (its own `Cache-Control`, `Vary`, `Expires`, `Content-Location`) passes
+    /// them with [`PreconditionError::with_headers`], so that the 304 carries what the 200
+    /// would (RFC 9110 §15.4.5):
+    ///
+    /// ```
+    /// use actix_web::http::header::{self, HeaderMap, HeaderValue};
+    /// use etag_actix::{EntityTag, PreconditionError, Preconditions};
+    ///
+    /// fn early(pre: &Preconditions, tag: &EntityTag) -> Result<(), PreconditionError> {
+    ///     pre.not_modified(tag).map_err(|e| {
+    ///         let mut headers = HeaderMap::new();
+    ///         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=60"));
+    ///         headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    ///         e.with_headers(headers)
+    ///     })
+    /// }
+    /// # let req = actix_web::test::TestRequest::get().insert_header(("if-none-match", "\"a\"")).to_http_request();
+    /// # let err = early(&Preconditions::from_req(&req).unwrap(), &EntityTag::strong("a").unwrap()).unwrap_err();
+    /// # let res = actix_web::ResponseError::error_response(&err);
+    /// # assert_eq!(res.headers().get("vary").unwrap(), "Accept-Language");
+    /// ```
     ///
     /// A derived tag depends only on the selected field names and values, so a small struct
     /// deriving `ETag` with the same `#[etag]` fields as the model (say `id` and `version`)
@@ -361,8 +411,13 @@ impl Preconditions {
         }))
     }
 
-    /// Demands a precondition that protects a write: `If-Match`, `If-Unmodified-Since`, or
-    /// `If-None-Match: *`, whatever the method and the config.
+    /// Demands a precondition that protects a write: `If-Match`, a valid
+    /// `If-Unmodified-Since` (one HTTP-date: an invalid one would be ignored, so it protects
+    /// nothing), or `If-None-Match: *`, whatever the method and the config.
+    ///
+    /// It looks at the request only. Whether an `If-Unmodified-Since` can be evaluated
+    /// depends on the resource having a modification time: a handler that requires
+    /// preconditions this way on a resource without one should demand `If-Match`.
     ///
     /// # Errors
     ///
@@ -379,7 +434,7 @@ impl Preconditions {
     /// # Ok::<(), etag_actix::PreconditionError>(())
     /// ```
     pub fn require(&self) -> Result<(), PreconditionError> {
-        if self.with_raw(|raw| decide::has_write_precondition(&raw.conditions())) {
+        if self.with_raw(|raw| decide::write_guard(&raw.conditions()).is_some()) {
             Ok(())
         } else {
             Err(PreconditionError::required().with_format(self.format))
@@ -484,10 +539,11 @@ impl FromRequest for Preconditions {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Self::from_req(req).and_then(|pre| {
+        ready(Self::from_req(req).and_then(|mut pre| {
             let config = PreconditionConfig::from_req(req);
             if config.requires_precondition() && requires_precondition(pre.method) {
                 pre.require()?;
+                pre.required = true;
             }
             Ok(pre)
         }))

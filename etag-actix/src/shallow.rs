@@ -9,12 +9,13 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpResponse, ResponseError};
-use etag_core::{EntityTag, Method, TagEncoder, Validators};
+use etag_core::{EntityTag, Method, TagEncoder};
 use futures_util::future::LocalBoxFuture;
 
 use crate::config::PreconditionConfig;
-use crate::decide;
-use crate::headers::{RawConditions, core_method, kept_on_304, tag_value};
+use crate::decide::{self, Decision};
+use crate::headers::{RawConditions, core_method, tag_value};
+use crate::validators::{self, Current, LastModified};
 
 /// The default largest body [`ShallowEtag`] buffers: 1 MiB.
 const DEFAULT_MAX_SIZE: usize = 1 << 20;
@@ -38,6 +39,10 @@ const DEFAULT_MAX_SIZE: usize = 1 << 20;
 /// tags. The request's conditions are then evaluated against it (and against the
 /// response's `Last-Modified`, if any): `304` keeps every header but `Content-*` (except
 /// `Content-Location`), `412` and `400` are answered as [`PreconditionError`](crate::PreconditionError)s.
+///
+/// The handler's `Last-Modified` follows the rule of [`Tagged`](crate::Tagged#last-modified-within-its-own-second):
+/// while its second is still the current one, it is removed from the response, not used
+/// for `If-Modified-Since`, and any `If-Unmodified-Since` up to now fails.
 ///
 /// Behind [`TaggedCompress`](crate::TaggedCompress), wrap this layer first (inside) so it
 /// hashes the uncompressed bytes.
@@ -224,32 +229,27 @@ fn respond(
     if let Some(value) = tag_value(tag) {
         head.headers_mut().insert(header::ETAG, value);
     }
-    let last_modified = head
-        .headers()
-        .get(header::LAST_MODIFIED)
-        .and_then(|v| etag_core::parse_http_date(v.as_bytes()).ok());
+    let last_modified = LastModified::now(
+        head.headers()
+            .get(header::LAST_MODIFIED)
+            .and_then(|v| etag_core::parse_http_date(v.as_bytes()).ok()),
+    );
+    if let LastModified::Unsettled { .. } = last_modified {
+        // Not a validator yet (see `Tagged`): not sent either.
+        head.headers_mut().remove(header::LAST_MODIFIED);
+    }
     let raw = RawConditions::from_headers(req.headers());
-    let conditions = raw.conditions();
-    let current = Validators {
+    let current = Current {
         etag: Some(tag),
         last_modified,
     };
-    let verdict = decide::validate(method, &conditions)
-        .and_then(|()| decide::check(method, &conditions, Some(current)));
-    match verdict {
-        Ok(()) => head.set_body(BoxBody::new(bytes)),
-        Err(err) if err.is_not_modified() => {
-            let mut res =
-                HttpResponse::with_body(StatusCode::NOT_MODIFIED, BoxBody::new(body::None::new()));
-            let headers = res.headers_mut();
-            for (name, value) in head.headers() {
-                if kept_on_304(name) {
-                    headers.append(name.clone(), value.clone());
-                }
-            }
-            res
+    match decide::decide(method, &raw.conditions(), Some(current)) {
+        Decision::Proceed => head.set_body(BoxBody::new(bytes)),
+        // The handler's headers hold the validators already (and their Date, if any).
+        Decision::NotModified => {
+            validators::not_modified(None, LastModified::None, Some(head.headers()), false)
         }
-        Err(err) => err
+        Decision::Stop(err) => err
             .with_format(PreconditionConfig::from_req(req).format())
             .error_response(),
     }

@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use actix_web::body::{self, BoxBody};
+use actix_web::body::BoxBody;
 use actix_web::error::HttpError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
@@ -10,13 +10,13 @@ use actix_web::http::header::{
 };
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
-use etag_core::{ETag, EntityTag, Method, Outcome, Validators};
+use etag_core::{ETag, EntityTag, Method};
 use serde::Serialize;
 
 use crate::config::PreconditionConfig;
 use crate::decide;
-use crate::error::PreconditionError;
-use crate::headers::{NO_CACHE, RawConditions, core_method, http_date, kept_on_304, tag_value};
+use crate::headers::{RawConditions, core_method};
+use crate::validators::{self, Current, LastModified};
 
 /// A JSON response with validators: `ETag` (and `Last-Modified`), answering conditional
 /// `GET` and `HEAD` requests itself.
@@ -37,6 +37,23 @@ use crate::headers::{NO_CACHE, RawConditions, core_method, http_date, kept_on_30
 ///
 /// For other methods it only sends the tag of the new state: a precondition belongs before
 /// the write (see [`Preconditions`](crate::Preconditions)), not against its result.
+///
+/// # Last-Modified within its own second
+///
+/// HTTP dates have whole seconds; a modification time has finer ones, so two versions can
+/// share one date. A modification time is therefore used as a validator only once its
+/// second has passed (RFC 9110 §8.8.2.2). While the second of the modification time is still
+/// the current one (a change just now, or a clock ahead of this instance):
+/// - no `Last-Modified` is sent (nor the `Date` that would come with it), on the 200 and
+///   the 304 alike, so no client can hold a date that stands for two versions;
+/// - `If-Modified-Since` is ignored: no 304 by date (RFC 9110 §13.1.3);
+/// - `If-Unmodified-Since` fails for any date up to the current second (412): nothing
+///   shows the resource unmodified since then (RFC 9110 §13.1.4). Technically, it is
+///   compared with the next whole second after now.
+///
+/// A second later `Last-Modified` is sent again (never later than the `Date` sent with it)
+/// and compared as usual. The `ETag` is unaffected: clients that revalidate by tag get their
+/// 304s throughout.
 ///
 /// # Cache-Control
 ///
@@ -76,7 +93,7 @@ pub struct Tagged<T> {
     last_modified: Option<SystemTime>,
     status: StatusCode,
     headers: HeaderMap,
-    error: Option<HttpError>,
+    error: Option<Invalid>,
 }
 
 impl<T: ETag> Tagged<T> {
@@ -124,7 +141,9 @@ impl<T> Tagged<T> {
     }
 
     /// Sets (or, with `None`, removes) the `Last-Modified` time. HTTP dates have whole
-    /// seconds: the time is truncated when sent and compared.
+    /// seconds: the time is truncated when sent and compared, and it is neither sent nor
+    /// used for `If-Modified-Since` until its second has passed (see
+    /// [Last-Modified within its own second](Tagged#last-modified-within-its-own-second)).
     ///
     /// # Examples
     ///
@@ -242,8 +261,12 @@ impl<T> Tagged<T> {
 
     /// Inserts a header, replacing any of the same name. On a 304 only the headers that
     /// guide cache updates are kept (`Cache-Control`, `Content-Location`, `Expires`, `Vary` and
-    /// any other non-`Content-*` field); `Content-*` fields are dropped. Set the tag with
-    /// [`etag`](Self::etag), not here.
+    /// any other non-`Content-*` field); `Content-*` fields are dropped.
+    ///
+    /// `ETag` and `Last-Modified` set the validators themselves, as [`etag`](Self::etag) and
+    /// [`last_modified`](Self::last_modified) do: the tag that is evaluated is the tag that
+    /// is sent, and no response carries two of either. A value that does not parse (an
+    /// unquoted tag, an invalid date) makes the response a 500, like any invalid header value.
     ///
     /// # Examples
     ///
@@ -258,30 +281,44 @@ impl<T> Tagged<T> {
     /// # Ok::<(), etag_actix::ParseError>(())
     /// ```
     #[must_use]
-    pub fn insert_header(mut self, header: impl TryIntoHeaderPair) -> Self {
+    pub fn insert_header(self, header: impl TryIntoHeaderPair) -> Self {
         match header.try_into_pair() {
-            Ok((name, value)) => {
-                self.headers.insert(name, value);
+            Ok((name, value)) => self.put(name, value),
+            Err(err) => self.fail(Invalid::Header(err.into())),
+        }
+    }
+
+    fn set_header(self, name: HeaderName, value: impl TryIntoHeaderValue) -> Self {
+        match value.try_into_value() {
+            Ok(value) => self.put(name, value),
+            Err(err) => self.fail(Invalid::Header(err.into())),
+        }
+    }
+
+    /// Stores a header; `ETag` and `Last-Modified` go to the validators they are.
+    fn put(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        if name == header::ETAG {
+            match EntityTag::parse(value.as_bytes()) {
+                Ok(tag) => self.etag = tag,
+                Err(_) => return self.fail(Invalid::Validator("invalid ETag header value")),
             }
-            Err(err) => {
-                if self.error.is_none() {
-                    self.error = Some(err.into());
+        } else if name == header::LAST_MODIFIED {
+            match etag_core::parse_http_date(value.as_bytes()) {
+                Ok(time) => self.last_modified = Some(time),
+                Err(_) => {
+                    return self.fail(Invalid::Validator("invalid Last-Modified header value"));
                 }
             }
+        } else {
+            self.headers.insert(name, value);
         }
         self
     }
 
-    fn set_header(mut self, name: HeaderName, value: impl TryIntoHeaderValue) -> Self {
-        match value.try_into_value() {
-            Ok(value) => {
-                self.headers.insert(name, value);
-            }
-            Err(err) => {
-                if self.error.is_none() {
-                    self.error = Some(err.into());
-                }
-            }
+    /// Keeps the first error: the response will be a 500.
+    fn fail(mut self, err: Invalid) -> Self {
+        if self.error.is_none() {
+            self.error = Some(err);
         }
         self
     }
@@ -369,7 +406,7 @@ struct Meta {
 
 enum Decision {
     Respond(HttpResponse<BoxBody>),
-    Serialize,
+    Serialize(LastModified),
 }
 
 impl<T: Serialize> Responder for Tagged<T> {
@@ -385,7 +422,7 @@ impl<T: Serialize> Responder for Tagged<T> {
             error,
         } = self;
         if let Some(err) = error {
-            return HttpResponse::from_error(err);
+            return err.response();
         }
         let meta = Meta {
             etag,
@@ -395,8 +432,8 @@ impl<T: Serialize> Responder for Tagged<T> {
         };
         match decide_response(&meta, req) {
             Decision::Respond(res) => res,
-            Decision::Serialize => match to_json(&value) {
-                Ok(body) => full_response(meta, body),
+            Decision::Serialize(last_modified) => match to_json(&value) {
+                Ok(body) => full_response(meta, last_modified, body),
                 Err(err) => {
                     HttpResponse::from_error(actix_web::error::JsonPayloadError::Serialize(err))
                 }
@@ -417,85 +454,70 @@ fn to_json<T: Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
 const JSON_CAPACITY: usize = 512;
 
 fn decide_response(meta: &Meta, req: &HttpRequest) -> Decision {
+    // Judged once: the same instant decides the evaluation and the headers.
+    let last_modified = LastModified::now(meta.last_modified);
     let method = core_method(req.method());
     if !meta.status.is_success() || !matches!(method, Method::Get | Method::Head) {
-        return Decision::Serialize;
+        return Decision::Serialize(last_modified);
     }
     let raw = RawConditions::from_headers(req.headers());
-    let conditions = raw.conditions();
-    let current = Validators {
+    let current = Current {
         etag: Some(&meta.etag),
-        last_modified: meta.last_modified,
+        last_modified,
     };
-    if let Err(err) = decide::validate(method, &conditions) {
-        return Decision::Respond(error_response(err, req));
-    }
-    match conditions.evaluate(method, Some(current)) {
-        Outcome::Proceed(_) => Decision::Serialize,
-        Outcome::NotModified => Decision::Respond(not_modified(meta)),
-        Outcome::PreconditionFailed(header) => Decision::Respond(error_response(
-            PreconditionError::failed_on(header, Some(meta.etag.clone())),
-            req,
+    // `decide` reports the same 400s as `decide::validate`: no separate validation pass.
+    match decide::decide(method, &raw.conditions(), Some(current)) {
+        decide::Decision::Proceed => Decision::Serialize(last_modified),
+        decide::Decision::NotModified => Decision::Respond(validators::not_modified(
+            Some(&meta.etag),
+            last_modified,
+            Some(&meta.headers),
+            true,
         )),
-        Outcome::BadRequest(bad) => Decision::Respond(error_response(
-            PreconditionError::malformed(bad.header(), bad.error()),
-            req,
-        )),
+        decide::Decision::Stop(err) => Decision::Respond(
+            err.with_format(PreconditionConfig::from_req(req).format())
+                .error_response(),
+        ),
     }
 }
 
-fn error_response(err: PreconditionError, req: &HttpRequest) -> HttpResponse<BoxBody> {
-    err.with_format(PreconditionConfig::from_req(req).format())
-        .error_response()
-}
-
-fn write_validators(meta: &Meta, headers: &mut HeaderMap) {
-    if let Some(value) = tag_value(&meta.etag) {
-        headers.insert(header::ETAG, value);
-    }
-    if let Some(modified) = meta.last_modified {
-        // RFC 9110 §8.8.2.1: Last-Modified must not be later than the response's Date.
-        // actix refreshes its cached Date only every 500 ms, so a resource written just now
-        // could look modified in the future: send a fresh Date, and cap Last-Modified at it
-        // (which also covers a writer whose clock runs ahead of this instance).
-        let now = SystemTime::now();
-        if let Some(value) = http_date(modified.min(now)) {
-            headers.insert(header::LAST_MODIFIED, value);
-            if !meta.headers.contains_key(header::DATE)
-                && let Some(date) = http_date(now)
-            {
-                headers.insert(header::DATE, date);
-            }
-        }
-    }
-    if !meta.headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
-    }
-}
-
-fn not_modified(meta: &Meta) -> HttpResponse<BoxBody> {
-    let mut res =
-        HttpResponse::with_body(StatusCode::NOT_MODIFIED, BoxBody::new(body::None::new()));
-    let headers = res.headers_mut();
-    write_validators(meta, headers);
-    for (name, value) in meta.headers.iter() {
-        if kept_on_304(name) {
-            headers.append(name.clone(), value.clone());
-        }
-    }
-    res
-}
-
-fn full_response(meta: Meta, body: Vec<u8>) -> HttpResponse<BoxBody> {
+fn full_response(meta: Meta, last_modified: LastModified, body: Vec<u8>) -> HttpResponse<BoxBody> {
     let mut res = HttpResponse::with_body(meta.status, BoxBody::new(Bytes::from(body)));
     let headers = res.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    write_validators(&meta, headers);
+    validators::write_validators(
+        headers,
+        Some(&meta.etag),
+        last_modified,
+        Some(&meta.headers),
+        true,
+    );
     for (name, value) in meta.headers {
         headers.insert(name, value);
     }
     res
+}
+
+/// Why a `Tagged` cannot be sent: a header value that is not valid (a 500, as actix's own
+/// `customize()` answers).
+#[derive(Debug)]
+enum Invalid {
+    /// A header name or value actix rejected.
+    Header(HttpError),
+    /// An `ETag` or `Last-Modified` given to `insert_header` that does not parse.
+    Validator(&'static str),
+}
+
+impl Invalid {
+    fn response(self) -> HttpResponse<BoxBody> {
+        match self {
+            Invalid::Header(err) => HttpResponse::from_error(err),
+            Invalid::Validator(what) => {
+                HttpResponse::from_error(actix_web::error::ErrorInternalServerError(what))
+            }
+        }
+    }
 }

@@ -360,3 +360,147 @@ async fn existing_vary_is_extended_not_duplicated() {
         .to_ascii_lowercase();
     assert_eq!(vary.matches("accept-encoding").count(), 1, "{vary}");
 }
+
+async fn suffixed_by_hand() -> Tagged<String> {
+    Tagged::with_etag("x".repeat(300), EntityTag::strong("report.gzip").unwrap())
+}
+
+/// A handler's own strong tag that already ends in a coding suffix: the identity and the
+/// gzip body still get different tags, and each revalidates.
+#[actix_web::test]
+async fn a_tag_ending_in_a_coding_suffix_still_gets_one_tag_per_coding() {
+    let app = test::init_service(
+        App::new()
+            .wrap(TaggedCompress::default())
+            .route("/f", get_or_head().to(suffixed_by_hand)),
+    )
+    .await;
+    let get = |accept: Option<&str>| {
+        let req = test::TestRequest::get().uri("/f");
+        match accept {
+            Some(accept) => req.insert_header((header::ACCEPT_ENCODING, accept.to_owned())),
+            None => req,
+        }
+    };
+    let identity = test::call_service(&app, get(None).to_request()).await;
+    let gzip = test::call_service(&app, get(Some("gzip")).to_request()).await;
+    assert_eq!(header(&identity, header::CONTENT_ENCODING), None);
+    assert_eq!(
+        header(&gzip, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
+    let identity_tag = header(&identity, header::ETAG).unwrap();
+    let gzip_tag = header(&gzip, header::ETAG).unwrap();
+    assert_eq!(identity_tag, "\"report.gzip.identity\"");
+    assert_eq!(gzip_tag, "\"report.gzip.gzip\"");
+    for (accept, tag) in [(None, &identity_tag), (Some("gzip"), &gzip_tag)] {
+        let req = get(accept).insert_header((header::IF_NONE_MATCH, tag.clone()));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{accept:?}");
+        assert_eq!(header(&res, header::ETAG).as_ref(), Some(tag), "{accept:?}");
+    }
+    // The handler's tag itself is neither variant's.
+    let req = get(None).insert_header((header::IF_NONE_MATCH, "\"report.gzip\""));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}
+
+/// A client that now asks for identity, holding the gzip variant's tag, does not hold what it
+/// would get: 200, not a 304 that would confirm a gzip body it cannot use.
+#[actix_web::test]
+async fn a_tag_of_another_coding_is_no_match_for_if_none_match() {
+    let app = tagged_app!();
+    for accept in [None, Some("identity")] {
+        let req = get(accept).insert_header((header::IF_NONE_MATCH, suffixed("gzip")));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::OK, "{accept:?}");
+        assert_eq!(header(&res, header::ETAG), Some(widget_tag()));
+    }
+    // Nor is a brotli tag for a gzip request.
+    let req = get(Some("gzip")).insert_header((header::IF_NONE_MATCH, suffixed("br")));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, header::ETAG), Some(suffixed("gzip")));
+}
+
+/// `If-Match` protects the resource, whatever variant the client holds.
+#[actix_web::test]
+async fn if_match_strips_any_known_suffix() {
+    let app = tagged_app!();
+    let req = test::TestRequest::put()
+        .uri("/p")
+        .insert_header((header::IF_MATCH, suffixed("br")));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}
+
+/// A proxy that changes the body weakens the tag: `W/"opaque.gzip"` still revalidates.
+#[actix_web::test]
+async fn weak_members_lose_the_suffix_too() {
+    let app = tagged_app!();
+    let weakened = format!("W/{}", suffixed("gzip"));
+    let req = get(Some("gzip")).insert_header((header::IF_NONE_MATCH, weakened.clone()));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&res, header::ETAG), Some(suffixed("gzip")));
+    // ... but only for the coding this request negotiates.
+    let req = get(None).insert_header((header::IF_NONE_MATCH, weakened));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}
+
+/// Two tag layers (say one on the app and one on a scope) suffix and strip once.
+#[actix_web::test]
+async fn nested_layers_suffix_once() {
+    let app = test::init_service(
+        App::new().wrap(CompressTags::default()).service(
+            web::scope("")
+                .wrap(TaggedCompress::default())
+                .configure(routes)
+                .route("/f", get_or_head().to(suffixed_by_hand)),
+        ),
+    )
+    .await;
+    let res = test::call_service(&app, get(Some("gzip")).to_request()).await;
+    assert_eq!(header(&res, header::ETAG), Some(suffixed("gzip")));
+    let req = get(Some("gzip")).insert_header((header::IF_NONE_MATCH, suffixed("gzip")));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&res, header::ETAG), Some(suffixed("gzip")));
+    let req = test::TestRequest::get()
+        .uri("/f")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(
+        header(&res, header::ETAG).as_deref(),
+        Some("\"report.gzip.gzip\"")
+    );
+    let req = test::TestRequest::get()
+        .uri("/f")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"))
+        .insert_header((header::IF_NONE_MATCH, "\"report.gzip.gzip\""));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::NOT_MODIFIED
+    );
+}
+
+/// An `If-None-Match` left with no member for this request still counts as present, so
+/// `If-Modified-Since` stays ignored (RFC 9110 §13.1.3).
+#[actix_web::test]
+async fn dropped_members_keep_if_modified_since_ignored() {
+    let app = tagged_app!();
+    let req = get(None)
+        .insert_header((header::IF_NONE_MATCH, suffixed("gzip")))
+        .insert_header((header::IF_MODIFIED_SINCE, IMF));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}

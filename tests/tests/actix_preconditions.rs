@@ -8,6 +8,7 @@ mod actix_support;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::SystemTime;
 
 use actix_support::*;
 use actix_web::http::header;
@@ -648,4 +649,252 @@ async fn racing_writers_with_the_same_tag_lose_no_update() {
     assert_eq!(store.version(1), Some(4));
     // The writers passed the check together and the compare-and-swap refused the late ones.
     assert!(store.conflicts.load(Ordering::SeqCst) > 0);
+}
+
+/// A product without a modification time (id 2), next to the widget.
+fn store_with_untimed() -> web::Data<Store> {
+    let store = Store::with_widget();
+    store.products.lock().unwrap().insert(
+        2,
+        Product {
+            id: 2,
+            version: 1,
+            name: "Untimed".into(),
+            updated: None,
+        },
+    );
+    store
+}
+
+/// RFC 6585 §3 asks for a precondition that protects the write. An `If-Unmodified-Since`
+/// that is not a valid date is ignored by the evaluation (RFC 9110 §13.1.4), so it must not
+/// satisfy the requirement either: otherwise the write goes through unconditionally.
+#[actix_web::test]
+async fn invalid_if_unmodified_since_does_not_satisfy_428() {
+    let store = Store::with_widget();
+    let app = app!(store, PreconditionConfig::new().require_precondition(true));
+    for method in WRITES {
+        let req = write(
+            method.clone(),
+            Some((header::IF_UNMODIFIED_SINCE, "whenever")),
+        );
+        let res = test::call_service(&app, req.to_request()).await;
+        problem(res, 428).await;
+        // Two lines are no valid date either.
+        let req = write(method.clone(), None)
+            .append_header((header::IF_UNMODIFIED_SINCE, IMF))
+            .append_header((header::IF_UNMODIFIED_SINCE, IMF));
+        let res = test::call_service(&app, req.to_request()).await;
+        problem(res, 428).await;
+        assert_eq!(store.version(1), Some(3), "{method}");
+    }
+    // `require` (whatever the config) counts the same way.
+    let req = test::TestRequest::post()
+        .insert_header((header::IF_UNMODIFIED_SINCE, "whenever"))
+        .to_http_request();
+    let pre = Preconditions::from_req(&req).unwrap();
+    assert_eq!(
+        pre.require().unwrap_err().status(),
+        StatusCode::PRECONDITION_REQUIRED
+    );
+}
+
+/// When `If-Unmodified-Since` is the only guard of a required precondition and the
+/// resource has no modification time, the guard cannot be evaluated: 428, not a write.
+#[actix_web::test]
+async fn if_unmodified_since_on_a_resource_without_modification_time_is_428_when_required() {
+    let store = store_with_untimed();
+    let app = app!(store, PreconditionConfig::new().require_precondition(true));
+    for method in WRITES {
+        let req = write(method.clone(), Some((header::IF_UNMODIFIED_SINCE, IMF))).uri("/s/2");
+        let res = test::call_service(&app, req.to_request()).await;
+        problem(res, 428).await;
+        assert_eq!(store.version(2), Some(1), "{method}");
+    }
+    // Nor can it guard the creation of a resource that does not exist.
+    let req = write(Method::PUT, Some((header::IF_UNMODIFIED_SINCE, IMF))).uri("/s/3");
+    problem(test::call_service(&app, req.to_request()).await, 428).await;
+    assert_eq!(store.version(3), None);
+    // With a modification time it guards as usual.
+    let req = write(Method::PATCH, Some((header::IF_UNMODIFIED_SINCE, IMF)));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+    // `If-Match` next to it is a guard of its own.
+    let tag = ProductKey { id: 2, version: 1 }.etag().to_string();
+    let req = write(Method::PATCH, Some((header::IF_UNMODIFIED_SINCE, IMF)))
+        .uri("/s/2")
+        .insert_header((header::IF_MATCH, tag));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn if_unmodified_since_without_modification_time_is_ignored_when_not_required() {
+    let store = store_with_untimed();
+    let app = app!(store);
+    let req = write(Method::PATCH, Some((header::IF_UNMODIFIED_SINCE, IMF))).uri("/s/2");
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}
+
+/// Client A read the product at date T; client B changed it within the same second T. A's
+/// `If-Unmodified-Since: T` must not overwrite B's change (RFC 9110 §13.1.4).
+#[actix_web::test]
+async fn same_second_if_unmodified_since_write_is_412() {
+    let (status, version) = within_one_second(|| async {
+        let store = Store::with_widget();
+        store.products.lock().unwrap().get_mut(&1).unwrap().updated = Some(SystemTime::now());
+        let app = app!(store);
+        let date = etag_actix::format_http_date(SystemTime::now());
+        let req = write(Method::PUT, Some((header::IF_UNMODIFIED_SINCE, &date)));
+        let status = test::call_service(&app, req.to_request()).await.status();
+        (status, store.version(1))
+    })
+    .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(version, Some(3));
+}
+
+fn changed_at(updated: SystemTime) -> Product {
+    Product {
+        updated: Some(updated),
+        ..widget()
+    }
+}
+
+/// `check` on `GET` applies the same rule as `Tagged`: within the modification's second,
+/// `If-Modified-Since` cannot answer 304, and a 304 by tag carries no `Last-Modified`.
+#[actix_web::test]
+async fn same_second_check_never_answers_304_by_date() {
+    let (by_date, by_tag) = within_one_second(|| async {
+        let product = changed_at(SystemTime::now());
+        let date = etag_actix::format_http_date(SystemTime::now());
+        let req = test::TestRequest::get()
+            .insert_header((header::IF_MODIFIED_SINCE, date))
+            .to_http_request();
+        let by_date = Preconditions::from_req(&req).unwrap().check(&product);
+        let req = test::TestRequest::get()
+            .insert_header((header::IF_NONE_MATCH, widget_tag()))
+            .to_http_request();
+        let by_tag = Preconditions::from_req(&req).unwrap().check(&product);
+        (by_date, by_tag)
+    })
+    .await;
+    assert!(by_date.is_ok(), "{by_date:?}");
+    let res = actix_web::ResponseError::error_response(&by_tag.unwrap_err());
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert!(res.headers().get(header::LAST_MODIFIED).is_none());
+    assert!(res.headers().get(header::DATE).is_none());
+}
+
+#[actix_web::test]
+async fn check_with_a_settled_modification_time_behaves_as_before() {
+    let updated = SystemTime::now() - std::time::Duration::from_secs(2);
+    let product = changed_at(updated);
+    let date = etag_actix::format_http_date(updated);
+    let req = test::TestRequest::get()
+        .insert_header((header::IF_MODIFIED_SINCE, date.clone()))
+        .to_http_request();
+    let err = Preconditions::from_req(&req)
+        .unwrap()
+        .check(&product)
+        .unwrap_err();
+    let res = actix_web::ResponseError::error_response(&err);
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        res.headers()
+            .get(header::LAST_MODIFIED)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        date
+    );
+    assert!(res.headers().get(header::DATE).is_some());
+    let req = test::TestRequest::put()
+        .insert_header((header::IF_UNMODIFIED_SINCE, date))
+        .to_http_request();
+    assert!(
+        Preconditions::from_req(&req)
+            .unwrap()
+            .check(&product)
+            .is_ok()
+    );
+}
+
+/// The early 304 sends `ETag` and `Cache-Control: no-cache` only; `with_headers` gives it
+/// the headers the 200 would carry (those a 304 keeps).
+#[actix_web::test]
+async fn early_304_can_carry_the_headers_of_the_200() {
+    fn cache_headers() -> header::HeaderMap {
+        let mut headers = header::HeaderMap::new();
+        for (name, value) in [
+            (header::CACHE_CONTROL, "private, max-age=60"),
+            (header::VARY, "Accept-Language"),
+            (header::CONTENT_LOCATION, "/s/1"),
+            (header::CONTENT_TYPE, "application/json"),
+            (header::EXPIRES, "Thu, 01 Dec 2044 16:00:00 GMT"),
+        ] {
+            headers.insert(name, header::HeaderValue::from_static(value));
+        }
+        headers
+    }
+    async fn show_cached(
+        pre: Preconditions,
+        store: web::Data<Store>,
+    ) -> Result<Tagged<Product>, actix_web::Error> {
+        if let Some(version) = store.version(1) {
+            pre.not_modified(&ProductKey { id: 1, version }.etag())
+                .map_err(|e| e.with_headers(cache_headers()))?;
+        }
+        Ok(Tagged::new(store.get(1).ok_or_else(not_found)?)
+            .cache_control("private, max-age=60")
+            .vary("Accept-Language")
+            .insert_header((header::CONTENT_LOCATION, "/s/1"))
+            .insert_header((header::EXPIRES, "Thu, 01 Dec 2044 16:00:00 GMT")))
+    }
+    let store = Store::with_widget();
+    let app = test::init_service(
+        App::new()
+            .app_data(store.clone())
+            .route("/c", web::get().to(show_cached)),
+    )
+    .await;
+    let full = test::call_service(&app, test::TestRequest::get().uri("/c").to_request()).await;
+    assert_eq!(full.status(), StatusCode::OK);
+    let req = test::TestRequest::get()
+        .uri("/c")
+        .insert_header((header::IF_NONE_MATCH, widget_tag()));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(store.loads.load(Ordering::SeqCst), 1, "the 304 loaded");
+    assert_eq!(
+        header_names(&res),
+        [
+            "cache-control",
+            "content-location",
+            "etag",
+            "expires",
+            "vary"
+        ]
+    );
+    for name in [
+        "cache-control",
+        "content-location",
+        "etag",
+        "expires",
+        "vary",
+    ] {
+        assert_eq!(
+            headers_all(&res, header::HeaderName::from_static(name)),
+            headers_all(&full, header::HeaderName::from_static(name)),
+            "{name}"
+        );
+    }
+    assert!(body(res).await.is_empty());
 }

@@ -255,3 +255,36 @@ async fn head_with_an_empty_body_is_not_tagged() {
     let res = test::call_service(&app, head.to_request()).await;
     assert_eq!(header(&res, header::ETAG), None);
 }
+
+/// The handler's `Last-Modified` follows the same rule as `Tagged`'s: while its second lasts
+/// it is neither used for `If-Modified-Since` nor sent (RFC 9110 §8.8.2.2).
+#[actix_web::test]
+async fn same_second_last_modified_is_neither_used_nor_sent() {
+    async fn fresh() -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((
+                header::LAST_MODIFIED,
+                etag_actix::format_http_date(std::time::SystemTime::now()),
+            ))
+            .body("fresh")
+    }
+    let app = test::init_service(
+        App::new()
+            .wrap(ShallowEtag::new())
+            .route("/fresh", web::get().to(fresh)),
+    )
+    .await;
+    let (by_date, by_tag) = within_one_second(|| async {
+        let date = etag_actix::format_http_date(std::time::SystemTime::now());
+        let req = get("/fresh").insert_header((header::IF_MODIFIED_SINCE, date));
+        let by_date = test::call_service(&app, req.to_request()).await;
+        let req = get("/fresh").insert_header((header::IF_NONE_MATCH, sha1_tag(b"fresh")));
+        let by_tag = test::call_service(&app, req.to_request()).await;
+        (by_date, by_tag)
+    })
+    .await;
+    assert_eq!(by_date.status(), StatusCode::OK);
+    assert_eq!(header(&by_date, header::LAST_MODIFIED), None);
+    assert_eq!(by_tag.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&by_tag, header::LAST_MODIFIED), None);
+}

@@ -5,6 +5,7 @@
 mod actix_support;
 
 use std::sync::atomic::Ordering;
+use std::time::{Duration, SystemTime};
 
 use actix_support::*;
 use actix_web::body::{BodySize, MessageBody as _};
@@ -690,25 +691,43 @@ async fn date_conditions_are_ignored_without_a_modification_time() {
 
 /// RFC 9110 §8.8.2.1: an origin must not send a Last-Modified later than its Date. actix
 /// refreshes its own Date only every 500 ms, so `Tagged` sets Date itself whenever it sends
-/// Last-Modified, and caps Last-Modified at it (a clock ahead of this instance, or a write that
-/// happened after actix's cached Date).
+/// Last-Modified. A modification time whose second has not passed yet (a write just now, or
+/// a clock ahead of this instance) is not sent at all (RFC 9110 §8.8.2.2, see
+/// `same_second_if_modified_since_is_200_not_304`).
 #[actix_web::test]
 async fn last_modified_is_never_later_than_date() {
-    use std::time::{Duration, SystemTime};
     async fn future() -> Tagged<&'static str> {
         Tagged::with_etag("x", EntityTag::strong("x").unwrap())
             .last_modified(SystemTime::now() + Duration::from_secs(3600))
     }
-    let app = test::init_service(App::new().route("/f", get_or_head().to(future))).await;
+    async fn just_passed() -> Tagged<&'static str> {
+        Tagged::with_etag("x", EntityTag::strong("x").unwrap())
+            .last_modified(SystemTime::now() - Duration::from_secs(1))
+    }
+    let app = test::init_service(
+        App::new()
+            .route("/f", get_or_head().to(future))
+            .route("/p", get_or_head().to(just_passed)),
+    )
+    .await;
     for (inm, status) in [
         (None, StatusCode::OK),
         (Some("\"x\""), StatusCode::NOT_MODIFIED),
     ] {
-        let mut req = test::TestRequest::get().uri("/f");
-        if let Some(inm) = inm {
-            req = req.insert_header((header::IF_NONE_MATCH, inm));
-        }
-        let res = test::call_service(&app, req.to_request()).await;
+        let request = |uri| {
+            let mut req = test::TestRequest::get().uri(uri);
+            if let Some(inm) = inm {
+                req = req.insert_header((header::IF_NONE_MATCH, inm));
+            }
+            req.to_request()
+        };
+        // Ahead of this instance's clock: not sent until its second has passed.
+        let res = test::call_service(&app, request("/f")).await;
+        assert_eq!(res.status(), status);
+        assert_eq!(header(&res, header::LAST_MODIFIED), None);
+        assert_eq!(header(&res, header::DATE), None);
+
+        let res = test::call_service(&app, request("/p")).await;
         assert_eq!(res.status(), status);
         let date = |name| {
             let value = res.headers().get(name).expect("header present");
@@ -718,5 +737,170 @@ async fn last_modified_is_never_later_than_date() {
         assert!(lm <= sent, "Last-Modified {lm:?} is after Date {sent:?}");
         let now = SystemTime::now();
         assert!(sent <= now && now.duration_since(sent).unwrap() < Duration::from_secs(2));
+    }
+}
+
+/// A resource modified at the moment it is served: its `Last-Modified` second has not
+/// passed yet.
+async fn modified_now() -> Tagged<&'static str> {
+    Tagged::with_etag("x", EntityTag::strong("now").unwrap()).last_modified(SystemTime::now())
+}
+
+/// A resource modified two seconds ago.
+async fn modified_earlier() -> Tagged<&'static str> {
+    Tagged::with_etag("x", EntityTag::strong("earlier").unwrap())
+        .last_modified(SystemTime::now() - Duration::from_secs(2))
+}
+
+/// RFC 9110 §8.8.2.2: a date has whole seconds, so a resource can change again within the
+/// second its `Last-Modified` names. While that second lasts, the date is not a usable
+/// validator: no `Last-Modified` is sent, and `If-Modified-Since` cannot produce a 304 (a
+/// client holding this second's date might hold an older version).
+#[actix_web::test]
+async fn same_second_if_modified_since_is_200_not_304() {
+    let app = test::init_service(App::new().route("/", get_or_head().to(modified_now))).await;
+    let res = within_one_second(|| async {
+        let date = etag_actix::format_http_date(SystemTime::now());
+        let req = test::TestRequest::get().insert_header((header::IF_MODIFIED_SINCE, date));
+        test::call_service(&app, req.to_request()).await
+    })
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, header::LAST_MODIFIED), None);
+    // Nothing to keep Last-Modified under: `Tagged` adds no Date of its own either.
+    assert_eq!(header(&res, header::DATE), None);
+    assert_eq!(header(&res, header::ETAG).as_deref(), Some("\"now\""));
+}
+
+#[actix_web::test]
+async fn no_last_modified_on_a_304_within_its_second() {
+    let app = test::init_service(App::new().route("/", get_or_head().to(modified_now))).await;
+    let res = within_one_second(|| async {
+        let req = test::TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"now\""));
+        test::call_service(&app, req.to_request()).await
+    })
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header_names(&res), ["cache-control", "etag"]);
+}
+
+/// The other direction: a server cannot show that the resource is unmodified since any date
+/// within its modification second, so `If-Unmodified-Since` fails (412).
+#[actix_web::test]
+async fn same_second_if_unmodified_since_is_412() {
+    let app = test::init_service(App::new().route("/", get_or_head().to(modified_now))).await;
+    let res = within_one_second(|| async {
+        let date = etag_actix::format_http_date(SystemTime::now());
+        let req = test::TestRequest::get().insert_header((header::IF_UNMODIFIED_SINCE, date));
+        test::call_service(&app, req.to_request()).await
+    })
+    .await;
+    let doc = problem(res, 412).await;
+    assert!(
+        doc["detail"]
+            .as_str()
+            .unwrap()
+            .contains("If-Unmodified-Since")
+    );
+}
+
+#[actix_web::test]
+async fn last_modified_two_seconds_ago_behaves_as_before() {
+    let app = test::init_service(App::new().route("/", get_or_head().to(modified_earlier))).await;
+    let res = test::call_service(&app, test::TestRequest::get().to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let sent = header(&res, header::LAST_MODIFIED).expect("Last-Modified is sent");
+    let date = header(&res, header::DATE).expect("a fresh Date comes with it");
+    let parse = |v: &str| etag_actix::parse_http_date(v.as_bytes()).unwrap();
+    assert!(parse(&sent) < parse(&date));
+    let req = test::TestRequest::get().insert_header((header::IF_MODIFIED_SINCE, sent.clone()));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&res, header::LAST_MODIFIED), Some(sent.clone()));
+    let req = test::TestRequest::get().insert_header((header::IF_UNMODIFIED_SINCE, sent));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+}
+
+/// `insert_header` with `ETag` or `Last-Modified` sets the validators themselves: the tag
+/// evaluated is the tag sent, and no response carries two of either.
+#[actix_web::test]
+async fn insert_header_sets_the_validators() {
+    async fn overridden() -> Tagged<&'static str> {
+        Tagged::with_etag("x", EntityTag::strong("v1").unwrap())
+            .last_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000))
+            .insert_header((header::LAST_MODIFIED, IMF))
+            .insert_header((header::ETAG, "\"other\""))
+    }
+    let app = test::init_service(App::new().route("/", get_or_head().to(overridden))).await;
+    let res = test::call_service(&app, test::TestRequest::get().to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(headers_all(&res, header::ETAG), ["\"other\""]);
+    assert_eq!(headers_all(&res, header::LAST_MODIFIED), [IMF]);
+    let req = test::TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"other\""));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(headers_all(&res, header::ETAG), ["\"other\""]);
+    assert_eq!(headers_all(&res, header::LAST_MODIFIED), [IMF]);
+    assert_eq!(headers_all(&res, header::DATE).len(), 1);
+    let req = test::TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"v1\""));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::OK
+    );
+    let req = test::TestRequest::get().insert_header((header::IF_MODIFIED_SINCE, IMF));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::NOT_MODIFIED
+    );
+}
+
+#[actix_web::test]
+async fn a_304_never_repeats_a_header_the_handler_set() {
+    async fn dated() -> Tagged<&'static str> {
+        Tagged::with_etag("x", EntityTag::strong("d").unwrap())
+            .last_modified(changed())
+            .insert_header((header::DATE, "Mon, 07 Nov 1994 08:49:37 GMT"))
+    }
+    let app = test::init_service(App::new().route("/", get_or_head().to(dated))).await;
+    let req = test::TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"d\""));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    for name in ["etag", "last-modified", "date", "cache-control"] {
+        assert_eq!(
+            headers_all(&res, header::HeaderName::from_static(name)).len(),
+            1,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        header(&res, header::DATE).as_deref(),
+        Some("Mon, 07 Nov 1994 08:49:37 GMT")
+    );
+}
+
+#[actix_web::test]
+async fn insert_header_with_an_invalid_validator_is_500() {
+    async fn bad_tag() -> Tagged<u8> {
+        Tagged::with_etag(1, EntityTag::strong("a").unwrap()).insert_header((header::ETAG, "a"))
+    }
+    async fn bad_date() -> Tagged<u8> {
+        Tagged::with_etag(1, EntityTag::strong("a").unwrap())
+            .insert_header((header::LAST_MODIFIED, "yesterday"))
+    }
+    let app = test::init_service(
+        App::new()
+            .route("/tag", web::get().to(bad_tag))
+            .route("/date", web::get().to(bad_date)),
+    )
+    .await;
+    for uri in ["/tag", "/date"] {
+        let req = test::TestRequest::get()
+            .uri(uri)
+            .insert_header((header::IF_NONE_MATCH, "\"a\""));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{uri}");
     }
 }
