@@ -10,17 +10,43 @@ fail() {
     exit 1
 }
 
-# Installs Debian packages when their commands are missing.
+# apt-get install, as root: directly when we are root, else through sudo (whose default
+# env_reset would drop a DEBIAN_FRONTEND set in front of it, hence `env`).
+apt_install() {
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "installing $* (apt-get)" >&2
+    $sudo apt-get update -qq >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Whether a Debian package is installed (not merely known to dpkg, as `dpkg -s` of a removed
+# package with its configuration left would report).
+debian_installed() {
+    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+# need_debian COMMAND PACKAGE...: installs the packages when COMMAND is missing.
 need_debian() {
     local cmd=$1
     shift
     command -v "$cmd" >/dev/null 2>&1 && return 0
-    echo "installing $* (apt-get)" >&2
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    apt_install "$@"
     command -v "$cmd" >/dev/null 2>&1 || fail "could not install $* for \`$cmd\`"
+}
+
+# need_debian_packages PACKAGE...: installs those of the packages that are not installed
+# (for packages that bring no command of their own, such as python3-venv).
+need_debian_packages() {
+    local pkg missing=()
+    for pkg in "$@"; do
+        debian_installed "$pkg" || missing+=("$pkg")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    apt_install "${missing[@]}"
+    for pkg in "${missing[@]}"; do
+        debian_installed "$pkg" || fail "could not install the Debian package $pkg"
+    done
 }
 
 # Builds the example and prints the path of its binary.

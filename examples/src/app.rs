@@ -7,15 +7,13 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderValue;
 use actix_web::{App, HttpRequest, HttpServer, web};
-use etag_actix::{PreconditionConfig, TaggedCompress, get_or_head};
+use etag_actix::{TaggedCompress, get_or_head};
 
 use crate::access_log::AccessLog;
+use crate::body;
 use crate::db::Db;
 use crate::problem::ApiError;
 use crate::routes::{self, CachePolicy};
-
-/// Largest accepted request body.
-const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The products service: its store, its request log and its cache policy.
 ///
@@ -44,9 +42,14 @@ impl Service {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// let service = etag_examples::Service::new(etag_examples::Db::open("products.db")?);
-    /// # Ok::<(), etag_examples::DbError>(())
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-new", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// let service = etag_examples::Service::new(db);
+    /// # drop(service);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(db: Db) -> Self {
         Service {
@@ -61,10 +64,14 @@ impl Service {
     ///
     /// # Examples
     ///
-    /// ```no_run
+    /// ```
     /// use etag_examples::{AccessLog, Db, Service};
-    /// let quiet = Service::new(Db::open("products.db")?).access_log(AccessLog::new(|_| {}));
-    /// # Ok::<(), etag_examples::DbError>(())
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-access-log", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let quiet = Service::new(Db::open(dir.join("products.db"))?).access_log(AccessLog::new(|_| {}));
+    /// # drop(quiet);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn access_log(mut self, log: AccessLog) -> Self {
@@ -77,10 +84,20 @@ impl Service {
     ///
     /// # Examples
     ///
-    /// ```no_run
+    /// ```
+    /// use actix_web::test;
     /// use etag_examples::{Db, Service};
-    /// let cached = Service::new(Db::open("products.db")?).max_age(Some(60));
-    /// # Ok::<(), etag_examples::DbError>(())
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-max-age", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let cached = Service::new(Db::open(dir.join("products.db"))?).max_age(Some(60));
+    /// actix_web::rt::System::new().block_on(async {
+    ///     let app = test::init_service(cached.app()).await;
+    ///     let req = test::TestRequest::get().uri("/products/1").to_request();
+    ///     let res = test::call_service(&app, req).await;
+    ///     assert_eq!(res.headers().get("cache-control").unwrap(), "max-age=60");
+    /// });
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn max_age(mut self, seconds: Option<u32>) -> Self {
@@ -96,10 +113,14 @@ impl Service {
     ///
     /// # Examples
     ///
-    /// ```no_run
+    /// ```
     /// use etag_examples::{Db, Service};
-    /// let small = Service::new(Db::open("products.db")?).workers(2);
-    /// # Ok::<(), etag_examples::DbError>(())
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-workers", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let small = Service::new(Db::open(dir.join("products.db"))?).workers(2);
+    /// # drop(small);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn workers(mut self, n: usize) -> Self {
@@ -107,21 +128,25 @@ impl Service {
         self
     }
 
-    /// The actix `App`: routes, shared state, the 428 rule, compression with
+    /// The actix `App`: routes, shared state, the body limit, compression with
     /// coding-aware tags, and the request log.
     ///
     /// # Examples
     ///
-    /// ```no_run
+    /// ```
     /// use actix_web::test;
-    /// use etag_examples::{Db, Service};
+    /// use etag_examples::{AccessLog, Db, Service};
     ///
-    /// # actix_web::rt::System::new().block_on(async {
-    /// let service = Service::new(Db::open("products.db").unwrap());
-    /// let app = test::init_service(service.app()).await;
-    /// let res = test::call_service(&app, test::TestRequest::get().uri("/products/1").to_request()).await;
-    /// assert!(res.headers().contains_key("etag"));
-    /// # });
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-app", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let service = Service::new(Db::open(dir.join("products.db"))?).access_log(AccessLog::new(|_| {}));
+    /// actix_web::rt::System::new().block_on(async {
+    ///     let app = test::init_service(service.app()).await;
+    ///     let res = test::call_service(&app, test::TestRequest::get().uri("/products/1").to_request()).await;
+    ///     assert!(res.headers().contains_key("etag"));
+    /// });
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn app(
         &self,
@@ -138,9 +163,11 @@ impl Service {
         App::new()
             .app_data(web::Data::new(self.db.clone()))
             .app_data(web::Data::new(CachePolicy(self.cache_control.clone())))
-            // Writes without If-Match (or If-Unmodified-Since, or If-None-Match: *) get 428.
-            .app_data(PreconditionConfig::new().require_precondition(true))
-            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            // No app-wide 428 rule: the write handlers demand a precondition themselves, once
+            // they know the product exists (a write to an absent one is 404, whatever its
+            // headers).
+            // Larger bodies: 413, as problem+json (see `body::read`).
+            .app_data(web::PayloadConfig::new(body::MAX_BODY_BYTES))
             // gzip/brotli for clients that ask; a compressed body's strong tag gets a
             // `.gzip`/`.br` suffix, stripped again from If-None-Match / If-Match.
             .wrap(TaggedCompress::default())
@@ -155,8 +182,8 @@ impl Service {
             .service(
                 web::resource("/products/{id}")
                     .route(get_or_head().to(routes::show))
-                    .route(web::put().to(routes::replace))
-                    .route(web::patch().to(routes::patch))
+                    .route(web::put().to(routes::put_or_patch))
+                    .route(web::patch().to(routes::put_or_patch))
                     .route(web::delete().to(routes::delete))
                     .default_service(web::to(routes::method_not_allowed(
                         "GET, HEAD, PUT, PATCH, DELETE",
@@ -174,17 +201,22 @@ impl Service {
     ///
     /// # Examples
     ///
-    /// ```no_run
+    /// ```
     /// use std::net::TcpListener;
     /// use etag_examples::{Db, Service};
     ///
-    /// # async fn demo() -> std::io::Result<()> {
-    /// let db = Db::open("products.db").map_err(std::io::Error::other)?;
-    /// let server = Service::new(db).serve(TcpListener::bind("127.0.0.1:0")?)?;
-    /// let handle = server.handle();
-    /// actix_web::rt::spawn(server);
-    /// handle.stop(true).await;
-    /// # Ok(()) }
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-serve", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = Db::open(dir.join("products.db"))?;
+    /// actix_web::rt::System::new().block_on(async {
+    ///     let server = Service::new(db).workers(1).serve(TcpListener::bind("127.0.0.1:0")?)?;
+    ///     let handle = server.handle();
+    ///     actix_web::rt::spawn(server);
+    ///     handle.stop(true).await;
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn serve(self, listener: TcpListener) -> io::Result<Server> {
         let workers = self.workers;

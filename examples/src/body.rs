@@ -1,10 +1,13 @@
 //! Reading request bodies: media type first, then JSON, then the model's rules.
 //!
-//! `400` when the body is not JSON at all, `422` when it is JSON but not a valid product
-//! (missing or unknown fields, wrong types, broken rules), `415` for another media type.
+//! `413` when the body is over [`MAX_BODY_BYTES`], `400` when it is not JSON at all, `422`
+//! when it is JSON but not a valid product (missing or unknown fields, wrong types, broken
+//! rules), `415` for another media type; all problem+json.
 
 use actix_web::HttpRequest;
+use actix_web::error::PayloadError;
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use serde_json::Value;
 
 use crate::merge_patch;
@@ -13,6 +16,24 @@ use crate::problem::ApiError;
 
 /// The media type of `POST` and `PUT` bodies.
 pub(crate) const JSON: &str = "application/json";
+
+/// Largest accepted request body (the app's `PayloadConfig` limit).
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The body as actix's `Bytes` extractor read it (within the app's `PayloadConfig` limit),
+/// with its refusal of a body over the limit (a plain-text `413`) turned into the
+/// service's problem+json `413`. Other read failures keep actix's answer.
+///
+/// Handlers take `Result<Bytes, actix_web::Error>` so that they see the error.
+pub(crate) fn read(extracted: Result<Bytes, actix_web::Error>) -> Result<Bytes, actix_web::Error> {
+    extracted.map_err(|err| match err.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) => ApiError::TooLarge {
+            limit: MAX_BODY_BYTES,
+        }
+        .into(),
+        _ => err,
+    })
+}
 
 /// Checks that the request's `Content-Type` is `expected` (parameters such as `charset` are
 /// allowed, the comparison ignores case).

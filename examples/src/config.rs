@@ -3,12 +3,43 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// Database file used when neither `--db` nor `PRODUCTS_DB` is given.
+/// Database file used when neither `--db` nor `PRODUCTS_DB` is given (relative: in the
+/// current directory).
+///
+/// # Examples
+///
+/// ```
+/// use etag_examples::config::{Command, DEFAULT_DB};
+///
+/// let Ok(Command::Run(config)) = Command::parse(Vec::<String>::new(), |_| None) else { unreachable!() };
+/// assert_eq!(config.db, std::path::Path::new(DEFAULT_DB));
+/// ```
 pub const DEFAULT_DB: &str = "products.db";
 /// Listening address used when neither `--bind` nor `PRODUCTS_BIND` is given.
+///
+/// # Examples
+///
+/// ```
+/// use etag_examples::config::{Command, DEFAULT_BIND};
+///
+/// let Ok(Command::Run(config)) = Command::parse(Vec::<String>::new(), |_| None) else { unreachable!() };
+/// assert_eq!(config.bind, DEFAULT_BIND);
+/// assert!(DEFAULT_BIND.parse::<std::net::SocketAddr>().is_ok());
+/// ```
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 /// The `--help` text.
+///
+/// # Examples
+///
+/// ```
+/// use etag_examples::config::{Command, USAGE};
+///
+/// assert_eq!(Command::parse(["--help".to_owned()], |_| None), Ok(Command::Help));
+/// for option in ["--db", "--bind", "--max-age", "PRODUCTS_DB", "PRODUCTS_BIND"] {
+///     assert!(USAGE.contains(option), "{option}");
+/// }
+/// ```
 pub const USAGE: &str = "\
 products: a product catalog with ETags and conditional requests
 
@@ -27,7 +58,21 @@ OPTIONS:
 
 A command-line option wins over its environment variable.";
 
-/// Where the service keeps its data and where it listens.
+/// Where the service keeps its data, where it listens, and how long caches may reuse a
+/// response.
+///
+/// # Examples
+///
+/// ```
+/// use etag_examples::config::{Command, Config};
+///
+/// let args = ["--db", "/var/lib/shop.db", "--max-age", "5"].map(String::from);
+/// let Ok(Command::Run(config)) = Command::parse(args, |_| None) else { unreachable!() };
+/// assert_eq!(
+///     config,
+///     Config { db: "/var/lib/shop.db".into(), bind: "127.0.0.1:8080".into(), max_age: Some(5) }
+/// );
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// The SQLite database file.
@@ -39,6 +84,18 @@ pub struct Config {
 }
 
 /// What the command line asks for.
+///
+/// # Examples
+///
+/// ```
+/// use etag_examples::config::Command;
+///
+/// match Command::parse(std::env::args().skip(1), |name| std::env::var(name).ok()) {
+///     Ok(Command::Run(config)) => println!("would serve {} on {}", config.db.display(), config.bind),
+///     Ok(Command::Help) => println!("{}", etag_examples::config::USAGE),
+///     Err(err) => eprintln!("{err}"),
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// Serve with this configuration.
@@ -47,7 +104,18 @@ pub enum Command {
     Help,
 }
 
-/// A command line that cannot be understood.
+/// A command line that cannot be understood; its message says what is wrong.
+///
+/// # Examples
+///
+/// ```
+/// use etag_examples::config::Command;
+///
+/// let err = Command::parse(["--port".to_owned(), "1".to_owned()], |_| None).unwrap_err();
+/// assert_eq!(err.to_string(), "unknown argument `--port`; try --help");
+/// let err = Command::parse(["--db".to_owned()], |_| None).unwrap_err();
+/// assert_eq!(err.to_string(), "`--db` needs a value");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError(String);
 

@@ -17,7 +17,7 @@ use std::time::Duration;
 use actix_web::web;
 use rusqlite::Connection;
 
-use crate::model::{Product, ProductInput};
+use crate::model::{Catalog, Product, ProductInput};
 use crate::sql::{self, SCHEMA};
 
 /// How long a connection waits for another writer before giving up.
@@ -27,14 +27,22 @@ const MAX_IDLE: usize = 8;
 
 /// A handle to the products database; cheap to clone.
 ///
+/// Its calls run on the blocking thread pool of the actix runtime they are awaited on
+/// (here a `System` made for the example).
+///
 /// # Examples
 ///
-/// ```no_run
-/// # async fn demo() -> Result<(), etag_examples::DbError> {
-/// let db = etag_examples::Db::open("products.db")?;
-/// let all = db.list().await?;
+/// ```
+/// use etag_examples::Db;
+///
+/// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-db", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let db = Db::open(dir.join("products.db"))?;
+/// let all = actix_web::rt::System::new().block_on(db.list())?;
 /// assert_eq!(all.len(), 3); // seeded on first open
-/// # Ok(()) }
+/// # drop(db);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct Db {
@@ -55,6 +63,18 @@ impl fmt::Debug for Db {
 }
 
 /// A database failure (never a client's fault: it becomes a 500).
+///
+/// # Examples
+///
+/// ```
+/// use etag_examples::{Db, DbError};
+///
+/// // A directory is no database file.
+/// let err: DbError = Db::open(std::env::temp_dir()).unwrap_err();
+/// assert!(matches!(err, DbError::Sqlite(_)));
+/// assert!(err.to_string().starts_with("database error: "));
+/// assert!(std::error::Error::source(&err).is_some());
+/// ```
 #[derive(Debug)]
 pub enum DbError {
     /// SQLite reported an error.
@@ -89,7 +109,8 @@ impl From<rusqlite::Error> for DbError {
 
 impl Db {
     /// Opens (or creates) the database at `path`, switches it to WAL mode, creates the
-    /// schema, and seeds three products if the table has never held a row.
+    /// schema, and seeds three products if the table has never held a row (dated a minute
+    /// back, so that their `Last-Modified` is a validator from the first request).
     ///
     /// # Errors
     ///
@@ -97,9 +118,21 @@ impl Db {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// let db = etag_examples::Db::open("/tmp/products.db")?;
-    /// # Ok::<(), etag_examples::DbError>(())
+    /// ```
+    /// use etag_examples::Db;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-open", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("products.db");
+    /// let db = Db::open(&path)?;
+    /// drop(db);
+    /// // Opening it again keeps the data and seeds nothing more.
+    /// let db = Db::open(&path)?;
+    /// let all = actix_web::rt::System::new().block_on(db.list())?;
+    /// assert_eq!(all.len(), 3);
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Self, DbError> {
         let path = path.as_ref().to_path_buf();
@@ -119,10 +152,15 @@ impl Db {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// let db = etag_examples::Db::open("products.db")?;
-    /// assert_eq!(db.path(), std::path::Path::new("products.db"));
-    /// # Ok::<(), etag_examples::DbError>(())
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-path", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("products.db");
+    /// let db = etag_examples::Db::open(&path)?;
+    /// assert_eq!(db.path(), path);
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn path(&self) -> &Path {
         &self.inner.path
@@ -132,15 +170,15 @@ impl Db {
     async fn call<R, F>(&self, f: F) -> Result<R, DbError>
     where
         R: Send + 'static,
-        F: FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<R> + Send + 'static,
     {
         let pool = Arc::clone(&self.inner);
         web::block(move || {
-            let conn = match pool.take() {
+            let mut conn = match pool.take() {
                 Some(conn) => conn,
                 None => connect(&pool.path)?,
             };
-            let result = f(&conn);
+            let result = f(&mut conn);
             pool.give_back(conn);
             Ok::<R, DbError>(result?)
         })
@@ -156,13 +194,52 @@ impl Db {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn demo(db: etag_examples::Db) -> Result<(), etag_examples::DbError> {
-    /// for p in db.list().await? { println!("{} {}", p.id, p.name); }
-    /// # Ok(()) }
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-list", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let names: Vec<String> = db.list().await?.into_iter().map(|p| p.name).collect();
+    /// assert_eq!(names, ["Espresso cup", "Pour-over kettle", "Burr grinder"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn list(&self) -> Result<Vec<Product>, DbError> {
-        self.call(sql::list).await
+        self.call(|c| sql::list(c)).await
+    }
+
+    /// The collection: all live products and the time of the latest change to any product,
+    /// deletions included, read together.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-catalog", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let before = db.catalog().await?;
+    /// assert_eq!(before.products.len(), 3);
+    /// let cup = before.products[0].clone();
+    /// assert!(db.delete(cup.id, cup.version).await?);
+    /// let after = db.catalog().await?;
+    /// assert_eq!(after.products.len(), 2);
+    /// assert!(after.last_modified > before.last_modified);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn catalog(&self) -> Result<Catalog, DbError> {
+        self.call(sql::catalog).await
     }
 
     /// The live product `id`, if any.
@@ -173,10 +250,18 @@ impl Db {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn demo(db: etag_examples::Db) -> Result<(), etag_examples::DbError> {
-    /// let one = db.get(1).await?;
-    /// # Ok(()) }
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-get", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// # actix_web::rt::System::new().block_on(async {
+    /// assert_eq!(db.get(1).await?.map(|p| p.name).as_deref(), Some("Espresso cup"));
+    /// assert_eq!(db.get(99).await?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn get(&self, id: i64) -> Result<Option<Product>, DbError> {
         self.call(move |c| sql::get(c, id)).await
@@ -190,17 +275,72 @@ impl Db {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn demo(db: etag_examples::Db) -> Result<(), etag_examples::DbError> {
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-insert", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// # actix_web::rt::System::new().block_on(async {
     /// let input = etag_examples::ProductInput {
     ///     name: "Mug".into(), description: String::new(), price_cents: 900, stock: 3,
     /// };
     /// let created = db.insert(input).await?;
-    /// assert_eq!(created.version, 1);
-    /// # Ok(()) }
+    /// assert_eq!((created.id, created.version), (4, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn insert(&self, input: ProductInput) -> Result<Product, DbError> {
         self.call(move |c| sql::insert(c, &input)).await
+    }
+
+    /// Creates a product like [`insert`](Self::insert) if `check` accepts the collection as
+    /// it is; the check and the insert run in one transaction, so no other write can change
+    /// the collection in between. `Ok(Err(refusal))`: `check` refused, nothing was written.
+    /// This is how `POST /products` evaluates its preconditions (`check` is
+    /// [`Preconditions::check`](etag_actix::Preconditions::check) on the [`Catalog`]).
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-insert-if", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use etag_actix::ETag as _;
+    /// use etag_examples::ProductInput;
+    ///
+    /// let input = ProductInput {
+    ///     name: "Mug".into(), description: String::new(), price_cents: 900, stock: 3,
+    /// };
+    /// let seen = db.catalog().await?.etag();
+    /// let unchanged = move |c: &etag_examples::Catalog| if c.etag() == seen { Ok(()) } else { Err("changed") };
+    /// let created = db.insert_if(input.clone(), unchanged.clone()).await?;
+    /// assert_eq!(created.map(|p| p.id), Ok(4));
+    /// // The collection has changed since: the same check now refuses.
+    /// assert_eq!(db.insert_if(input, unchanged).await?, Err("changed"));
+    /// assert_eq!(db.list().await?.len(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn insert_if<E, F>(
+        &self,
+        input: ProductInput,
+        check: F,
+    ) -> Result<Result<Product, E>, DbError>
+    where
+        E: Send + 'static,
+        F: FnOnce(&Catalog) -> Result<(), E> + Send + 'static,
+    {
+        self.call(move |c| sql::insert_if(c, &input, check)).await
     }
 
     /// Creates the product `id` only if no live product has that id (`If-None-Match: *`).
@@ -212,13 +352,23 @@ impl Db {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn demo(db: etag_examples::Db, input: etag_examples::ProductInput) -> Result<(), etag_examples::DbError> {
-    /// match db.create_at(42, input).await? {
-    ///     Some(created) => println!("created version {}", created.version),
-    ///     None => println!("42 already exists: 412"),
-    /// }
-    /// # Ok(()) }
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-create-at", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let input = etag_examples::ProductInput {
+    ///     name: "Mug".into(), description: String::new(), price_cents: 900, stock: 3,
+    /// };
+    /// let created = db.create_at(42, input.clone()).await?;
+    /// assert_eq!(created.map(|p| (p.id, p.version)), Some((42, 1)));
+    /// // 42 exists now: nothing is written (the service answers 412).
+    /// assert_eq!(db.create_at(42, input).await?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn create_at(
         &self,
@@ -238,12 +388,24 @@ impl Db {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn demo(db: etag_examples::Db, input: etag_examples::ProductInput) -> Result<(), etag_examples::DbError> {
-    /// if db.replace(1, 7, input).await?.is_none() {
-    ///     println!("version 7 is no longer current");
-    /// }
-    /// # Ok(()) }
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-replace", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use etag_examples::ProductInput;
+    ///
+    /// let current = db.get(1).await?.ok_or("seeded")?;
+    /// let input = ProductInput { stock: 41, ..ProductInput::from(&current) };
+    /// let updated = db.replace(1, current.version, input.clone()).await?.ok_or("current")?;
+    /// assert_eq!((updated.version, updated.stock), (2, 41));
+    /// // Version 1 is no longer current: nothing is written (the service answers 412).
+    /// assert_eq!(db.replace(1, current.version, input).await?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn replace(
         &self,
@@ -264,10 +426,19 @@ impl Db {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn demo(db: etag_examples::Db) -> Result<(), etag_examples::DbError> {
-    /// let deleted = db.delete(1, 7).await?;
-    /// # Ok(()) }
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-delete", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let db = etag_examples::Db::open(dir.join("products.db"))?;
+    /// # actix_web::rt::System::new().block_on(async {
+    /// assert!(!db.delete(1, 7).await?, "version 7 is not current");
+    /// assert!(db.delete(1, 1).await?);
+    /// assert_eq!(db.get(1).await?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # drop(db);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn delete(&self, id: i64, expected_version: i64) -> Result<bool, DbError> {
         self.call(move |c| sql::delete(c, id, expected_version))

@@ -21,5 +21,5 @@ pub use access_log::AccessLog;
 pub use app::Service;
 pub use config::{Command, Config};
 pub use db::{Db, DbError};
-pub use model::{Product, ProductInput};
+pub use model::{Catalog, Product, ProductInput};
 pub use problem::{ApiError, PROBLEM_JSON};

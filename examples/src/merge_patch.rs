@@ -2,7 +2,17 @@
 
 use serde_json::{Map, Value};
 
-/// The media type of a merge patch document.
+/// The media type of a merge patch document (RFC 7396 §3): `PATCH /products/{id}` accepts
+/// only this one, and names it in `Accept-Patch` when refusing another with `415`.
+///
+/// # Examples
+///
+/// ```
+/// use etag_examples::merge_patch::MERGE_PATCH_JSON;
+///
+/// let header: actix_web::http::header::HeaderValue = MERGE_PATCH_JSON.parse().unwrap();
+/// assert_eq!(header, "application/merge-patch+json");
+/// ```
 pub const MERGE_PATCH_JSON: &str = "application/merge-patch+json";
 
 /// Applies `patch` to `target` as RFC 7396 §2 defines it.

@@ -1,8 +1,10 @@
 //! The product model: what the API shows, and what a client may write.
 
+use std::time::SystemTime;
+
 use chrono::{DateTime, Utc};
-use etag_actix::ETag;
-use serde::{Deserialize, Serialize};
+use etag_actix::{ETag, EntityTag};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Longest accepted `name`, in characters.
 pub(crate) const MAX_NAME_CHARS: usize = 200;
@@ -55,6 +57,58 @@ pub struct Product {
     /// When the product last changed (RFC 3339 in JSON, `Last-Modified` in HTTP).
     #[etag(last_modified)]
     pub updated_at: DateTime<Utc>,
+}
+
+/// The collection `/products`: every live product, and when the collection last changed.
+///
+/// Its entity tag is the list's (a tag over each product's `id` and `version`), so any
+/// write to any product changes it; its modification time is the latest `updated_at` of
+/// all rows, deleted ones included, so a deletion moves it too. It serializes as the plain
+/// JSON array of products. `POST /products` evaluates its preconditions against it.
+///
+/// # Examples
+///
+/// ```
+/// use etag_actix::ETag as _;
+/// use etag_examples::{Catalog, Product};
+///
+/// let cup = Product {
+///     id: 1,
+///     name: "Espresso cup".into(),
+///     description: String::new(),
+///     price_cents: 1250,
+///     stock: 40,
+///     version: 1,
+///     updated_at: chrono::DateTime::UNIX_EPOCH,
+/// };
+/// let catalog = Catalog { products: vec![cup.clone()], last_modified: Some(cup.updated_at) };
+/// assert_eq!(catalog.etag(), vec![cup].etag());
+/// assert_eq!(catalog.last_modified(), Some(std::time::SystemTime::UNIX_EPOCH));
+/// assert!(serde_json::to_value(&catalog)?.is_array());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Catalog {
+    /// The live products, by id.
+    pub products: Vec<Product>,
+    /// The latest change to any product, deletions included (`None`: no product ever).
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+impl ETag for Catalog {
+    fn etag(&self) -> EntityTag {
+        self.products.etag()
+    }
+
+    fn last_modified(&self) -> Option<SystemTime> {
+        self.last_modified.map(SystemTime::from)
+    }
+}
+
+impl Serialize for Catalog {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.products.serialize(serializer)
+    }
 }
 
 /// The fields a client writes: the body of `POST` and `PUT`, and the result of a merge patch.

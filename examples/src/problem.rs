@@ -12,7 +12,18 @@ use serde::Serialize;
 
 use crate::db::DbError;
 
-/// The media type of a problem details body.
+/// The media type of a problem details body (RFC 9457 §3): every error response of the
+/// service carries it, with `type`, `title`, `status` and `detail`.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::{ResponseError, http::header::CONTENT_TYPE};
+/// use etag_examples::{ApiError, PROBLEM_JSON};
+///
+/// let res = ApiError::NotFound { id: "9".into() }.error_response();
+/// assert_eq!(res.headers().get(CONTENT_TYPE).unwrap(), PROBLEM_JSON);
+/// ```
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Why a request failed, apart from its preconditions.
@@ -25,6 +36,15 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 ///
 /// let err = ApiError::NotFound { id: "9".into() };
 /// assert_eq!(err.status_code(), 404);
+/// assert_eq!(err.to_string(), "there is no product with id `9`");
+///
+/// let err = ApiError::Invalid(vec!["`stock` must not be negative".into()]);
+/// assert_eq!(err.status_code(), 422);
+/// let res = err.error_response();
+/// let body = actix_web::rt::System::new().block_on(actix_web::body::to_bytes(res.into_body())).unwrap();
+/// let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+/// assert_eq!(problem["status"], 422);
+/// assert_eq!(problem["errors"][0], "`stock` must not be negative");
 /// ```
 #[derive(Debug)]
 pub enum ApiError {
@@ -42,6 +62,11 @@ pub enum ApiError {
     MalformedJson(String),
     /// The body is JSON but not a valid product (`422`); one message per problem.
     Invalid(Vec<String>),
+    /// The body is larger than the service accepts (`413`).
+    TooLarge {
+        /// The largest accepted body, in bytes.
+        limit: usize,
+    },
     /// The body has the wrong `Content-Type` (`415`).
     UnsupportedMediaType {
         /// The one media type this route accepts.
@@ -69,6 +94,9 @@ impl fmt::Display for ApiError {
             }
             ApiError::MalformedJson(e) => write!(f, "the body is not valid JSON: {e}"),
             ApiError::Invalid(problems) => write!(f, "{}", problems.join("; ")),
+            ApiError::TooLarge { limit } => {
+                write!(f, "the body must not be larger than {limit} bytes")
+            }
             ApiError::UnsupportedMediaType { expected } => {
                 write!(f, "the body must be sent as `Content-Type: {expected}`")
             }
@@ -96,6 +124,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound { .. } | ApiError::NoRoute { .. } => StatusCode::NOT_FOUND,
             ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -2,22 +2,35 @@
 //!
 //! | route | answer |
 //! |-------|--------|
-//! | `GET`/`HEAD /products` | `200`, the list, tagged as a collection; `304` on a matching `If-None-Match` |
+//! | `GET`/`HEAD /products` | `200`, the list, tagged as a collection (`ETag`, and `Last-Modified`: the latest change to any product); `304` on `If-None-Match` / `If-Modified-Since` |
 //! | `GET`/`HEAD /products/{id}` | `200` with a strong `ETag` and `Last-Modified`; `304` on `If-None-Match` / `If-Modified-Since`; `404` when absent, whatever the conditional headers |
-//! | `POST /products` | `201 Created`, `Location`, `ETag` |
-//! | `PUT /products/{id}` | `If-Match` required (`428`); `412` when stale; `200` with the new `ETag`. With `If-None-Match: *`: `201` when absent, `412` when present |
+//! | `POST /products` | `201 Created`, `Location`, `ETag`; conditional headers are evaluated against the collection (`412` when one is false, e.g. `If-None-Match: *`: the collection exists) |
+//! | `PUT /products/{id}` | `If-Match` (or `If-Unmodified-Since`) required (`428`); `412` when stale; `200` with the new `ETag`. With `If-None-Match: *`: `201` when absent, `412` when present. Otherwise `404` when absent, whatever the preconditions |
 //! | `PATCH /products/{id}` | JSON Merge Patch (`application/merge-patch+json`), same preconditions as `PUT` |
-//! | `DELETE /products/{id}` | `If-Match` required (`428`); `412` when stale; `204`; `404` when absent |
+//! | `DELETE /products/{id}` | `If-Match` (or `If-Unmodified-Since`) required (`428`); `412` when stale; `204`; `404` when absent, whatever the preconditions |
+//! | any | a malformed `If-Match` (or, on a write, `If-None-Match`): `400`; a body over 64 KiB: `413` |
 //!
-//! Every write is a compare-and-swap on the version the preconditions were checked
-//! against (see [`Db::replace`]). When it loses a race, the handler reads the product
-//! again and re-evaluates the client's preconditions against the new state: a specific
-//! `If-Match` tag is then stale and gets `412`, while `If-Match: *` still holds and the
-//! write is retried. Nothing is written unless the preconditions hold at the moment of the
-//! write.
+//! A write to an absent product is `404` whatever its preconditions, because without them it
+//! would be (RFC 9110 §13.2.1); only `If-None-Match: *` turns a `PUT` or `PATCH` into a
+//! creation. So the `428` rule is applied by the handlers once the product is known to
+//! exist ([`Preconditions::require`]), not app-wide.
+//!
+//! The preconditions are evaluated against a state read before the write, and the write is
+//! applied only if that state is still the current one, so nothing is written on the
+//! strength of preconditions that no longer hold:
+//! - `PUT`, `PATCH`, `DELETE`: a compare-and-swap on the version the preconditions were
+//!   checked against ([`Db::replace`], [`Db::delete`]). When it loses a race, the handler
+//!   reads the product again and re-evaluates the client's preconditions against the new
+//!   state: a specific `If-Match` tag is then stale and gets `412`, while `If-Match: *`
+//!   still holds and the write is retried.
+//! - Creation with `If-None-Match: *`: inserted only if no live product has the id
+//!   ([`Db::create_at`]); otherwise `412`.
+//! - `POST`: the check against the collection and the insert share one transaction
+//!   ([`Db::insert_if`]).
 
 use std::time::SystemTime;
 
+use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse, Responder as _};
@@ -26,7 +39,7 @@ use serde_json::Value;
 
 use crate::body;
 use crate::db::Db;
-use crate::model::{Product, ProductInput};
+use crate::model::{Catalog, Product, ProductInput};
 use crate::problem::ApiError;
 
 /// How often a write re-reads and retries after losing a compare-and-swap while the
@@ -64,11 +77,12 @@ fn tagged(product: Product, cache: &CachePolicy) -> Tagged<Product> {
 pub(crate) async fn list(
     db: web::Data<Db>,
     cache: web::Data<CachePolicy>,
-) -> Result<Tagged<Vec<Product>>, ApiError> {
-    let products = db.list().await?;
-    // The list has no Last-Modified, so `Tagged` leaves `Date` to actix, whose clock is
-    // refreshed only every 500 ms; a fresh one keeps caches from aging the list early.
-    Ok(Tagged::new(products)
+) -> Result<Tagged<Catalog>, ApiError> {
+    let catalog = db.catalog().await?;
+    // Without Last-Modified (none yet, or its second not over), `Tagged` leaves `Date` to
+    // actix, whose clock is refreshed only every 500 ms; a fresh one keeps caches from
+    // aging the list early.
+    Ok(Tagged::new(catalog)
         .cache_control(cache.0.clone())
         .insert_header((header::DATE, httpdate::fmt_http_date(SystemTime::now()))))
 }
@@ -86,23 +100,31 @@ pub(crate) async fn show(
     }
 }
 
-/// `POST /products`
+/// `POST /products`. Conditional headers, when sent, are evaluated against the collection
+/// ([`Catalog`]) in the transaction that inserts.
 pub(crate) async fn create(
     req: HttpRequest,
-    body: Bytes,
+    pre: Preconditions,
+    body: Result<Bytes, actix_web::Error>,
     db: web::Data<Db>,
     cache: web::Data<CachePolicy>,
-) -> Result<Tagged<Product>, ApiError> {
-    let input = body::replacement(&req, &body)?;
-    let product = db.insert(input).await?;
+) -> Result<Tagged<Product>, actix_web::Error> {
+    let input = body::replacement(&req, &body::read(body)?)?;
+    let product = if pre.is_conditional() {
+        db.insert_if(input, move |catalog| pre.check(catalog))
+            .await
+            .map_err(ApiError::from)??
+    } else {
+        db.insert(input).await.map_err(ApiError::from)?
+    };
     let here = location(product.id);
     Ok(tagged(product, &cache).created(here))
 }
 
 /// What a write handler wants done, decided against the current state.
-enum Plan {
-    Replace(ProductInput),
-    Create(ProductInput),
+enum Change {
+    /// Replace the product with this input, or create it when absent.
+    Write(ProductInput),
     Delete,
 }
 
@@ -113,36 +135,43 @@ enum Done {
     Deleted,
 }
 
-/// The conditional write loop: read, evaluate the preconditions, plan, compare-and-swap;
-/// on a lost race, start over with the new state.
+/// The conditional write loop: read; `404` when absent (unless `creates`), `428` when
+/// present and nothing says which state the client expects; evaluate the preconditions;
+/// decide the change; compare-and-swap. On a lost race, start over with the new state.
 async fn conditional_write(
     pre: &Preconditions,
     db: &Db,
     id: i64,
-    mut plan: impl FnMut(Option<&Product>) -> Result<Plan, ApiError>,
+    creates: bool,
+    mut change: impl FnMut(Option<&Product>) -> Result<Change, ApiError>,
 ) -> Result<Done, actix_web::Error> {
+    let not_found = || ApiError::NotFound { id: id.to_string() };
     let mut last_seen = None;
     for _ in 0..MAX_ATTEMPTS {
         let current = db.get(id).await.map_err(ApiError::from)?;
+        match &current {
+            None if !creates => return Err(not_found().into()),
+            None => {}
+            Some(_) => pre.require()?,
+        }
         pre.check_option(current.as_ref())?;
-        let done = match (plan(current.as_ref())?, &current) {
-            (Plan::Replace(input), Some(cur)) => db
+        let done = match (change(current.as_ref())?, &current) {
+            (Change::Write(input), Some(cur)) => db
                 .replace(id, cur.version, input)
                 .await
                 .map_err(ApiError::from)?
                 .map(Done::Replaced),
-            (Plan::Create(input), None) => db
+            (Change::Write(input), None) => db
                 .create_at(id, input)
                 .await
                 .map_err(ApiError::from)?
                 .map(Done::Created),
-            (Plan::Delete, Some(cur)) => db
+            (Change::Delete, Some(cur)) => db
                 .delete(id, cur.version)
                 .await
                 .map_err(ApiError::from)?
                 .then_some(Done::Deleted),
-            // A plan that does not fit the state it was made for: treat as a lost race.
-            _ => None,
+            (Change::Delete, None) => return Err(not_found().into()),
         };
         if let Some(done) = done {
             return Ok(done);
@@ -163,68 +192,40 @@ fn written(done: Done, cache: &CachePolicy, req: &HttpRequest) -> HttpResponse {
     }
 }
 
-/// Creating at a chosen id needs `If-None-Match: *`; without it an absent product is `404`.
-fn create_or_not_found(
-    pre: &Preconditions,
-    id: i64,
-    input: impl FnOnce() -> Result<ProductInput, ApiError>,
-) -> Result<Plan, ApiError> {
-    if pre.if_none_match() == Some(Condition::Any) {
-        Ok(Plan::Create(input()?))
-    } else {
-        Err(ApiError::NotFound { id: id.to_string() })
-    }
-}
-
-/// `PUT /products/{id}`: full replacement; with `If-None-Match: *`, creation at this id.
-pub(crate) async fn replace(
+/// `PUT /products/{id}` (full replacement) and `PATCH /products/{id}` (JSON Merge Patch,
+/// RFC 7396, on the writable fields). With `If-None-Match: *` either creates the product
+/// at this id when absent; a patch must then hold every field.
+pub(crate) async fn put_or_patch(
     req: HttpRequest,
     pre: Preconditions,
     id: web::Path<String>,
-    body: Bytes,
+    body: Result<Bytes, actix_web::Error>,
     db: web::Data<Db>,
     cache: web::Data<CachePolicy>,
 ) -> Result<HttpResponse, actix_web::Error> {
     let id = product_id(&id)?;
-    let done = conditional_write(&pre, &db, id, |current| match current {
-        Some(_) => Ok(Plan::Replace(body::replacement(&req, &body)?)),
-        None => create_or_not_found(&pre, id, || body::replacement(&req, &body)),
-    })
-    .await?;
-    Ok(written(done, &cache, &req))
-}
-
-/// `PATCH /products/{id}`: JSON Merge Patch (RFC 7396) on the writable fields.
-pub(crate) async fn patch(
-    req: HttpRequest,
-    pre: Preconditions,
-    id: web::Path<String>,
-    body: Bytes,
-    db: web::Data<Db>,
-    cache: web::Data<CachePolicy>,
-) -> Result<HttpResponse, actix_web::Error> {
-    let id = product_id(&id)?;
-    let mut doc: Option<Value> = None;
-    let done = conditional_write(&pre, &db, id, |current| {
-        // Parsed once, after the preconditions held; applied to each state read.
-        let patch = match &doc {
-            Some(patch) => patch,
-            None => doc.insert(body::merge_patch(&req, &body)?),
+    let body = body::read(body)?;
+    let merge = req.method() == Method::PATCH;
+    let creates = pre.if_none_match() == Some(Condition::Any);
+    let mut patch: Option<Value> = None;
+    let done = conditional_write(&pre, &db, id, creates, |current| {
+        let input = if merge {
+            // Parsed once, after the preconditions held; applied to each state read.
+            let patch = match &patch {
+                Some(patch) => patch,
+                None => patch.insert(body::merge_patch(&req, &body)?),
+            };
+            body::patched(current.map(ProductInput::from).as_ref(), patch)?
+        } else {
+            body::replacement(&req, &body)?
         };
-        match current {
-            Some(p) => Ok(Plan::Replace(body::patched(
-                Some(&ProductInput::from(p)),
-                patch,
-            )?)),
-            None => create_or_not_found(&pre, id, || body::patched(None, patch)),
-        }
+        Ok(Change::Write(input))
     })
     .await?;
     Ok(written(done, &cache, &req))
 }
 
-/// `DELETE /products/{id}`: `404` when absent, whatever the preconditions (RFC 9110
-/// §13.2.1: they are ignored when the answer without them would not be 2xx).
+/// `DELETE /products/{id}`.
 pub(crate) async fn delete(
     req: HttpRequest,
     pre: Preconditions,
@@ -233,14 +234,7 @@ pub(crate) async fn delete(
     cache: web::Data<CachePolicy>,
 ) -> Result<HttpResponse, actix_web::Error> {
     let id = product_id(&id)?;
-    if db.get(id).await.map_err(ApiError::from)?.is_none() {
-        return Err(ApiError::NotFound { id: id.to_string() }.into());
-    }
-    let done = conditional_write(&pre, &db, id, |current| match current {
-        Some(_) => Ok(Plan::Delete),
-        None => Err(ApiError::NotFound { id: id.to_string() }),
-    })
-    .await?;
+    let done = conditional_write(&pre, &db, id, false, |_| Ok(Change::Delete)).await?;
     Ok(written(done, &cache, &req))
 }
 

@@ -6,10 +6,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-use crate::model::{Product, ProductInput};
+use crate::model::{Catalog, Product, ProductInput};
 
 pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS products (
@@ -33,10 +33,21 @@ fn now_millis() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// How long before the first start the seeded products are dated. A modification time is a
+/// strong validator only once its second is over (RFC 9110 §8.8.2.2), so products dated
+/// "now" would get no `Last-Modified` in their first second; a minute back, they have one
+/// from the start.
+const SEED_AGE_MILLIS: i64 = 60_000;
+
+/// A stored time (milliseconds since the epoch) from column `col`.
+fn time_at(row: &Row<'_>, col: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let millis: i64 = row.get(col)?;
+    DateTime::from_timestamp_millis(millis)
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(col, millis))
+}
+
 fn product(row: &Row<'_>) -> rusqlite::Result<Product> {
-    let millis: i64 = row.get(6)?;
-    let updated_at = DateTime::from_timestamp_millis(millis)
-        .ok_or_else(|| rusqlite::Error::IntegralValueOutOfRange(6, millis))?;
+    let updated_at = time_at(row, 6)?;
     Ok(Product {
         id: row.get(0)?,
         name: row.get(1)?,
@@ -70,11 +81,12 @@ pub(crate) fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
             5,
         ),
     ];
+    let seeded_at = now_millis().saturating_sub(SEED_AGE_MILLIS);
     for (name, description, price_cents, stock) in seeds {
         tx.execute(
             "INSERT INTO products (name, description, price_cents, stock, version, updated_at)
              VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-            params![name, description, price_cents, stock, now_millis()],
+            params![name, description, price_cents, stock, seeded_at],
         )?;
     }
     tx.commit()
@@ -86,6 +98,29 @@ pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<Product>> {
     ))?;
     let rows = stmt.query_map([], product)?;
     rows.collect()
+}
+
+/// The collection, read in one transaction so that the list and its date agree. The date
+/// counts tombstones: a deletion changes the collection too.
+pub(crate) fn catalog(conn: &mut Connection) -> rusqlite::Result<Catalog> {
+    let tx = conn.transaction()?;
+    let catalog = catalog_in(&tx)?;
+    tx.commit()?;
+    Ok(catalog)
+}
+
+fn catalog_in(conn: &Connection) -> rusqlite::Result<Catalog> {
+    let products = list(conn)?;
+    let last_modified = conn
+        .prepare_cached("SELECT max(updated_at) FROM products")?
+        .query_row([], |row| {
+            let millis: Option<i64> = row.get(0)?;
+            millis.map(|_| time_at(row, 0)).transpose()
+        })?;
+    Ok(Catalog {
+        products,
+        last_modified,
+    })
 }
 
 pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Product>> {
@@ -106,6 +141,23 @@ pub(crate) fn insert(conn: &Connection, p: &ProductInput) -> rusqlite::Result<Pr
         params![p.name, p.description, p.price_cents, p.stock, now_millis()],
         product,
     )
+}
+
+/// Inserts like [`insert`] if `check` accepts the collection as it is. The check and the
+/// insert share one `IMMEDIATE` transaction: no other write can change the collection
+/// between them. A refusal writes nothing and is handed back.
+pub(crate) fn insert_if<E>(
+    conn: &mut Connection,
+    p: &ProductInput,
+    check: impl FnOnce(&Catalog) -> Result<(), E>,
+) -> rusqlite::Result<Result<Product, E>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Err(refusal) = check(&catalog_in(&tx)?) {
+        return Ok(Err(refusal));
+    }
+    let product = insert(&tx, p)?;
+    tx.commit()?;
+    Ok(Ok(product))
 }
 
 pub(crate) fn create_at(

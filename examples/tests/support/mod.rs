@@ -132,6 +132,23 @@ impl Server {
         self.send(method, path, &all, body.to_string().as_bytes())
     }
 
+    /// Sets the `stock` of the product at `path` with a merge patch under `If-Match` of the
+    /// tag just read; asserts 200 and returns the response.
+    pub fn set_stock(&self, path: &str, stock: i64) -> Response {
+        let (etag, _) = self.fetch(path);
+        let res = self.send_json(
+            "PATCH",
+            path,
+            &[
+                ("If-Match", &etag),
+                ("Content-Type", "application/merge-patch+json"),
+            ],
+            &serde_json::json!({ "stock": stock }),
+        );
+        assert_eq!(res.status, 200, "PATCH {path}: {}", res.text());
+        res
+    }
+
     /// `GET path`, asserting 200, returning (ETag, JSON body).
     pub fn fetch(&self, path: &str) -> (String, serde_json::Value) {
         let res = self.get(path, &[]);
