@@ -52,7 +52,11 @@ impl std::error::Error for InvalidDate {}
 /// # Errors
 ///
 /// Returns [`InvalidDate`] when `bytes` is not an HTTP-date in one of the three forms,
-/// names an impossible date, or is not ASCII.
+/// names an impossible date, or is not ASCII, and also for a well-formed date before
+/// 1970-01-01: this function only returns times that [`format_http_date`] can write back.
+/// [`Conditions::evaluate`](crate::Conditions::evaluate) does not share that limit: it
+/// reads such a date exactly, so `If-Unmodified-Since: Sat, 01 Jan 1966 00:00:00 GMT`
+/// fails (`412`) for a resource modified since.
 ///
 /// # Examples
 ///
@@ -76,16 +80,93 @@ pub(crate) fn parse_http_date_at(
     bytes: &[u8],
     now: impl FnOnce() -> SystemTime,
 ) -> Result<SystemTime, InvalidDate> {
+    match parse_shifted(bytes, now)? {
+        (time, 0) => Ok(time),
+        // Before 1970.
+        _ => Err(InvalidDate::new()),
+    }
+}
+
+/// An HTTP-date in whole seconds since the epoch, negative before 1970; `None` if invalid.
+/// What the evaluator compares.
+pub(crate) fn http_date_seconds(bytes: &[u8]) -> Option<i128> {
+    http_date_seconds_at(bytes, SystemTime::now)
+}
+
+fn http_date_seconds_at(bytes: &[u8], now: impl FnOnce() -> SystemTime) -> Option<i128> {
+    let (time, eras) = parse_shifted(bytes, now).ok()?;
+    Some(unix_seconds(time) - i128::from(eras) * ERA_SECONDS)
+}
+
+/// Seconds in 400 Gregorian years. The calendar repeats after them, weekdays included
+/// (146 097 days is a whole number of weeks), so a date before 1970 moved forward by whole
+/// eras is valid exactly when the original is.
+const ERA_SECONDS: i128 = 146_097 * 86_400;
+
+/// Parses an HTTP-date of any year from 0000: a date before 1970 (which `httpdate` rejects)
+/// is moved forward by whole 400-year eras first. Returns the time and the eras added.
+fn parse_shifted(
+    bytes: &[u8],
+    now: impl FnOnce() -> SystemTime,
+) -> Result<(SystemTime, u8), InvalidDate> {
     let bytes = crate::entity_tag::trim_ows(bytes);
     // Only visible ASCII and spaces; this also keeps `httpdate` from trimming other
     // whitespace than ours.
     if bytes.is_empty() || !bytes.iter().all(|&b| (0x20..0x7F).contains(&b)) {
         return Err(InvalidDate::new());
     }
-    match rfc850_as_imf_fixdate(bytes, now)? {
-        Some(imf) => parse_ascii(&imf),
-        None => parse_ascii(bytes),
+    // The longest form this can be, once an RFC 850 date is rewritten, is IMF-fixdate.
+    let mut text = [0u8; IMF_LEN];
+    let len = match rfc850_as_imf_fixdate(bytes, now)? {
+        Some(imf) => {
+            text = imf;
+            IMF_LEN
+        }
+        None => {
+            let slot = text.get_mut(..bytes.len()).ok_or_else(InvalidDate::new)?;
+            slot.copy_from_slice(bytes);
+            bytes.len()
+        }
+    };
+    let text = text.get_mut(..len).ok_or_else(InvalidDate::new)?;
+    let eras = move_into_range(text);
+    parse_ascii(text).map(|time| (time, eras))
+}
+
+/// The length of an IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`.
+const IMF_LEN: usize = 29;
+/// The length of an asctime date, `Sun Nov  6 08:49:37 1994`.
+const ASCTIME_LEN: usize = 24;
+
+/// If `text` has the length of an IMF-fixdate or asctime date and a four-digit year before
+/// 1970 where that form has its year, adds the fewest 400-year eras that reach 1970 to it
+/// and returns their number; otherwise leaves it and returns 0. The parser checks the rest.
+fn move_into_range(text: &mut [u8]) -> u8 {
+    let digits = match text.len() {
+        IMF_LEN => text.get_mut(12..16),
+        ASCTIME_LEN => text.get_mut(20..24),
+        _ => None,
+    };
+    let Some(digits) = digits else {
+        return 0;
+    };
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return 0;
     }
+    let year = digits
+        .iter()
+        .fold(0u16, |year, &d| year * 10 + u16::from(d - b'0'));
+    if year >= 1970 {
+        return 0;
+    }
+    let eras = (1970 - year).div_ceil(400);
+    let mut moved = year + eras * 400;
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (moved % 10) as u8;
+        moved /= 10;
+    }
+    // At most 5 (from the year 0000).
+    eras as u8
 }
 
 fn parse_ascii(bytes: &[u8]) -> Result<SystemTime, InvalidDate> {
@@ -141,7 +222,9 @@ fn rfc850_as_imf_fixdate(
     }
     let two_digits = u64::from(y1 - b'0') * 10 + u64::from(y2 - b'0');
     let year = full_year(two_digits, current_year(now()));
-    if !(1970..=9999).contains(&year) {
+    // Four digits; a year before 1970 (possible only while the clock is before 2020) is
+    // left to `move_into_range`.
+    if year > 9999 {
         return Err(InvalidDate::new());
     }
     let mut out = *b"Www, DD Mon YYYY HH:MM:SS GMT";
@@ -279,6 +362,48 @@ mod tests {
         ] {
             assert!(parse_http_date_at(bad, || at(NOW)).is_err(), "{bad:?}");
         }
+    }
+
+    /// Dates before 1970: rejected by `parse_http_date`, read exactly for the evaluator.
+    #[test]
+    fn dates_before_1970() {
+        let seconds = |text: &[u8]| http_date_seconds_at(text, || at(NOW));
+        assert_eq!(seconds(b"Wed, 31 Dec 1969 23:59:59 GMT"), Some(-1));
+        assert_eq!(
+            seconds(b"Sat, 01 Jan 1966 00:00:00 GMT"),
+            Some(-126_230_400)
+        );
+        assert_eq!(seconds(b" Sat Jan  1 00:00:00 1966\t"), Some(-126_230_400));
+        assert_eq!(
+            seconds(b"Fri, 01 Jan 1960 00:00:00 GMT"),
+            Some(-315_619_200)
+        );
+        // 0000-01-01 (proleptic Gregorian): 1970 years of 365 days plus 478 leap days.
+        let year_0 = -(1970 * 365 + 478) * 86_400;
+        assert_eq!(seconds(b"Sat, 01 Jan 0000 00:00:00 GMT"), Some(year_0));
+        assert_eq!(seconds(b"Thu, 29 Feb 1968 12:00:00 GMT"), Some(-58_017_600));
+        // Still checked: the weekday, the day of the month, the time.
+        for bad in [
+            &b"Sun, 01 Jan 1966 00:00:00 GMT"[..],
+            b"Wed, 29 Feb 1900 00:00:00 GMT",
+            b"Thu, 29 Feb 1900 00:00:00 GMT",
+            b"Sat, 01 Jan 1966 24:00:00 GMT",
+            b"Sat, 01 Jan 196 00:00:00 GMT",
+            b"Sat, 01 Jan -966 00:00:00 GMT",
+            b"Sat Jan 1 00:00:00 1966",
+        ] {
+            assert_eq!(seconds(bad), None, "{bad:?}");
+        }
+        // The same dates after 1970, and the RFC 850 form (before 1970 only when the
+        // clock says so).
+        assert_eq!(seconds(b"Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(
+            http_date_seconds_at(b"Friday, 01-Jan-60 00:00:00 GMT", || at(0)),
+            Some(-315_619_200)
+        );
+        // The public parser keeps rejecting them (`format_http_date` could not write them
+        // back).
+        assert!(parse_http_date(b"Sat, 01 Jan 1966 00:00:00 GMT").is_err());
     }
 
     #[test]

@@ -18,6 +18,13 @@
 //! `"opaque"` for a strong tag and `W/"opaque"` for a weak one. [`TagEncoder`] writes S and
 //! computes the tag; SHA-1 serves as a fingerprint here, not as a security measure.
 //!
+//! A tag is weak when its type is marked `#[etag(weak)]`, and also when S contains a value
+//! of such a type (an element of a list, an `Option`'s value, a field): a strong tag states
+//! that the hashed values determine every byte of the representation, and a weak member's
+//! do not. An empty list or a `None` of a weak type contains no such value; its
+//! representation is determined, and its tag stays strong. Weakness never changes S, only
+//! the `W/` prefix.
+//!
 //! # The stream of a derived type
 //!
 //! For a type with `#[derive(ETag)]`, S is:
@@ -149,6 +156,8 @@
 
 #[cfg(feature = "bytes")]
 mod bytes_impls;
+#[cfg(any(feature = "chrono", feature = "time"))]
+mod calendar;
 #[cfg(feature = "chrono")]
 mod chrono_impls;
 #[cfg(feature = "rust_decimal")]
@@ -173,7 +182,9 @@ pub use tag_encoder::TagEncoder;
 ///
 /// `#[derive(ETag)]` implements it for your models: a derived type's `enc` is its stream S.
 /// Implement it by hand only for types that cannot derive it, writing a fixed sequence of
-/// parts through the [`TagEncoder`].
+/// parts through the [`TagEncoder`]. A type whose encoding leaves out something its
+/// representation shows calls [`TagEncoder::mark_weak`] as well, so that every tag that
+/// covers one of its values is weak.
 ///
 /// # Examples
 ///

@@ -30,6 +30,7 @@ pub(crate) enum ParseErrorKind {
     Trailing,
     MissingComma,
     StarMixed,
+    StarRepeated,
     NotUtf8,
 }
 
@@ -58,6 +59,7 @@ impl ParseError {
             ParseErrorKind::Trailing => "unexpected characters after an entity-tag",
             ParseErrorKind::MissingComma => "entity-tags in a list must be separated by commas",
             ParseErrorKind::StarMixed => "`*` cannot be combined with entity-tags",
+            ParseErrorKind::StarRepeated => "`*` may appear only once",
             ParseErrorKind::NotUtf8 => "entity-tag is not valid UTF-8",
         }
     }

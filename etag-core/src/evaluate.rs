@@ -3,7 +3,7 @@
 use core::fmt;
 use std::time::SystemTime;
 
-use crate::date::{parse_http_date, unix_seconds};
+use crate::date::{http_date_seconds, unix_seconds};
 use crate::entity_tag::{EntityTag, EntityTagRef};
 use crate::error::ParseError;
 use crate::list::{Scan, scan, walk};
@@ -287,11 +287,13 @@ impl std::error::Error for BadHeader {
 ///
 /// # Dates
 ///
-/// All three HTTP-date forms are accepted (see [`parse_http_date`](crate::parse_http_date)).
-/// Dates are compared in whole seconds: the resource's modification time is truncated
-/// to the second it falls in, which is what its `Last-Modified` header shows. A date header
-/// sent on more than one line, or that is not a valid HTTP-date, is ignored. A date is also
-/// ignored when the resource has no modification time or no current representation.
+/// All three HTTP-date forms are accepted (see [`parse_http_date`](crate::parse_http_date)),
+/// and so are dates before 1970, which that function rejects: `If-Unmodified-Since: Sat, 01
+/// Jan 1966 00:00:00 GMT` is a valid date that a resource modified since fails. Dates are
+/// compared in whole seconds: the resource's modification time is truncated to the second
+/// it falls in, which is what its `Last-Modified` header shows. A date header sent on more
+/// than one line, or that is not a valid HTTP-date, is ignored. A date is also ignored when
+/// the resource has no modification time or no current representation.
 ///
 /// # Where RFC 9110 leaves room, this evaluator chooses
 ///
@@ -554,9 +556,11 @@ impl Conditions<'_> {
         Ok(())
     }
 
-    /// Whether the request carries a precondition that protects a write: `If-Match` or
-    /// `If-Unmodified-Since` (valid or not). A server that requires conditional writes
-    /// answers `428 Precondition Required` when this is false (RFC 6585 §3).
+    /// Whether the request carries a precondition that protects a write: `If-Match`
+    /// (present, whatever its value), or an `If-Unmodified-Since` that
+    /// [`evaluate`](Self::evaluate) uses: one line holding a valid HTTP-date. A server that
+    /// requires conditional writes answers `428 Precondition Required` when this is false
+    /// (RFC 6585 §3); an invalid date, which evaluation ignores, protects nothing.
     ///
     /// # Examples
     ///
@@ -566,9 +570,17 @@ impl Conditions<'_> {
     /// assert!(!Conditions::default().has_write_precondition());
     /// let conditions = Conditions { if_match: &[b"*"], ..Conditions::default() };
     /// assert!(conditions.has_write_precondition());
+    ///
+    /// let dated = Conditions {
+    ///     if_unmodified_since: &[b"Sun, 06 Nov 1994 08:49:37 GMT"],
+    ///     ..Conditions::default()
+    /// };
+    /// assert!(dated.has_write_precondition());
+    /// let garbage = Conditions { if_unmodified_since: &[b"yesterday"], ..Conditions::default() };
+    /// assert!(!garbage.has_write_precondition());
     /// ```
     pub fn has_write_precondition(&self) -> bool {
-        !self.if_match.is_empty() || !self.if_unmodified_since.is_empty()
+        !self.if_match.is_empty() || single_date(self.if_unmodified_since).is_some()
     }
 
     /// `If-Match`: absent, or validated and compared (strongly) with the current tag.
@@ -631,8 +643,9 @@ fn single_date(lines: &[&[u8]]) -> Option<i128> {
     }
 }
 
+/// The date of one line in whole seconds, dates before 1970 included; `None` if invalid.
 fn date_seconds(line: &[u8]) -> Option<i128> {
-    parse_http_date(line).ok().map(unix_seconds)
+    http_date_seconds(line)
 }
 
 #[cfg(test)]

@@ -43,7 +43,8 @@ impl<'a> TagList<'a> {
     ///
     /// Returns an error saying what is wrong with the first malformed element: an unquoted
     /// tag, a missing closing quote, a lowercase `w/`, a byte outside `etagc` (such as a
-    /// space inside a tag), two tags without a comma between them, or `*` mixed with tags.
+    /// space inside a tag), two tags without a comma between them, `*` mixed with tags, or
+    /// `*` more than once.
     ///
     /// # Examples
     ///
@@ -186,8 +187,7 @@ pub(crate) struct Scan {
 /// with `current` (strongly or weakly). Used by the evaluator, so that a list is read once.
 /// With `stop_at_match`, the walk ends at the first match (for lists already validated).
 ///
-/// It reports the same first error as [`Elements`] (which [`TagList::iter`] walks): an
-/// element and what follows it up to the comma, then `*` mixed with tags.
+/// Its errors are those of [`Elements`], the one grammar, which [`TagList::iter`] walks too.
 #[inline]
 pub(crate) fn scan(
     lines: &[&[u8]],
@@ -207,7 +207,8 @@ pub(crate) fn scan(
     walk(lines, current, strong, stop_at_match)
 }
 
-/// The general case of [`scan`].
+/// The general case of [`scan`]: the walk of [`Elements`], which holds the grammar, with
+/// each tag compared as it is found.
 pub(crate) fn walk(
     lines: &[&[u8]],
     current: Option<EntityTagRef<'_>>,
@@ -215,50 +216,21 @@ pub(crate) fn walk(
     stop_at_match: bool,
 ) -> Result<Scan, ParseError> {
     let mut any = false;
-    let mut tags = false;
     let mut matched = false;
-    for &line in lines {
-        let mut rest = line;
-        loop {
-            // Whitespace and empty elements.
-            while let [b' ' | b'\t' | b',', tail @ ..] = rest {
-                rest = tail;
-            }
-            match rest {
-                [] => break,
-                [b'*', tail @ ..] => {
-                    any = true;
-                    rest = tail;
-                }
-                _ => {
-                    let (tag, tail) = parse_one(rest)?;
-                    tags = true;
-                    if !matched && let Some(current) = current {
-                        matched = if strong {
-                            tag.strong_eq(current)
-                        } else {
-                            tag.weak_eq(current)
-                        };
-                        if matched && stop_at_match {
-                            return Ok(Scan { any, matched });
-                        }
+    for element in Elements::new(lines) {
+        match element? {
+            Element::Any => any = true,
+            Element::Tag(tag) => {
+                if !matched && let Some(current) = current {
+                    matched = if strong {
+                        tag.strong_eq(current)
+                    } else {
+                        tag.weak_eq(current)
+                    };
+                    if matched && stop_at_match {
+                        return Ok(Scan { any, matched });
                     }
-                    rest = tail;
                 }
-            }
-            // After an element: optional whitespace, then a comma or the end of the line.
-            while let [b' ' | b'\t', tail @ ..] = rest {
-                rest = tail;
-            }
-            match rest {
-                [] | [b',', ..] => {}
-                [b'"' | b'W' | b'*', ..] => {
-                    return Err(ParseError::new(ParseErrorKind::MissingComma));
-                }
-                _ => return Err(ParseError::new(ParseErrorKind::Trailing)),
-            }
-            if any && tags {
-                return Err(ParseError::new(ParseErrorKind::StarMixed));
             }
         }
     }
@@ -360,20 +332,68 @@ enum Element<'a> {
     Tag(EntityTagRef<'a>),
 }
 
-/// Walks the elements of all lines; stops after the first error.
+/// The list grammar, once: walks the elements of all lines and stops after the first
+/// error.
+///
+/// Between elements it skips whitespace and commas (empty elements). An element is `*` or an
+/// entity-tag, followed by optional whitespace and then a comma or the end of its line.
+/// Errors, in the order checked: a malformed element, what follows it, then `*` next to a
+/// tag or a second `*` (the list may be one `*` and nothing else).
 #[derive(Clone, Debug)]
 struct Elements<'a> {
     lines: &'a [&'a [u8]],
     rest: &'a [u8],
+    /// A `*` was read.
+    any: bool,
+    /// A tag was read.
+    tags: bool,
     failed: bool,
 }
 
 impl<'a> Elements<'a> {
+    #[inline]
     fn new(lines: &'a [&'a [u8]]) -> Self {
         Self {
             lines,
             rest: &[],
+            any: false,
+            tags: false,
             failed: false,
+        }
+    }
+
+    /// Reads the element at the start of `self.rest` (not empty, not a separator).
+    #[inline]
+    fn element(&mut self) -> Result<Element<'a>, ParseError> {
+        let element = if let [b'*', rest @ ..] = self.rest {
+            self.rest = rest;
+            Element::Any
+        } else {
+            let (tag, rest) = parse_one(self.rest)?;
+            self.rest = rest;
+            Element::Tag(tag)
+        };
+        // After an element: optional whitespace, then a comma or the end of the line.
+        while let [b' ' | b'\t', rest @ ..] = self.rest {
+            self.rest = rest;
+        }
+        match self.rest {
+            [] | [b',', ..] => {}
+            [b'"' | b'W' | b'*', ..] => return Err(ParseError::new(ParseErrorKind::MissingComma)),
+            _ => return Err(ParseError::new(ParseErrorKind::Trailing)),
+        }
+        match element {
+            Element::Any if self.any => Err(ParseError::new(ParseErrorKind::StarRepeated)),
+            Element::Any if self.tags => Err(ParseError::new(ParseErrorKind::StarMixed)),
+            Element::Tag(_) if self.any => Err(ParseError::new(ParseErrorKind::StarMixed)),
+            Element::Any => {
+                self.any = true;
+                Ok(element)
+            }
+            Element::Tag(_) => {
+                self.tags = true;
+                Ok(element)
+            }
         }
     }
 }
@@ -381,6 +401,7 @@ impl<'a> Elements<'a> {
 impl<'a> Iterator for Elements<'a> {
     type Item = Result<Element<'a>, ParseError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed {
             return None;
@@ -397,26 +418,7 @@ impl<'a> Iterator for Elements<'a> {
             self.rest = line;
             self.lines = lines;
         }
-        let result = if let [b'*', rest @ ..] = self.rest {
-            self.rest = rest;
-            Ok(Element::Any)
-        } else {
-            parse_one(self.rest).map(|(tag, rest)| {
-                self.rest = rest;
-                Element::Tag(tag)
-            })
-        };
-        let result = result.and_then(|element| {
-            // After an element: optional whitespace, then a comma or the end of the line.
-            while let [b' ' | b'\t', rest @ ..] = self.rest {
-                self.rest = rest;
-            }
-            match self.rest {
-                [] | [b',', ..] => Ok(element),
-                [b'"' | b'W' | b'*', ..] => Err(ParseError::new(ParseErrorKind::MissingComma)),
-                _ => Err(ParseError::new(ParseErrorKind::Trailing)),
-            }
-        });
+        let result = self.element();
         if result.is_err() {
             self.failed = true;
         }
@@ -478,6 +480,20 @@ mod tests {
             );
         }
         assert!(TagList::parse(&[b"**"]).is_err());
+        // The grammar allows one `*`, alone.
+        for bad in [
+            &[b"*, *".as_slice()][..],
+            &[b"*,*"],
+            &[b"*", b"*"],
+            &[b" *,", b", * "],
+        ] {
+            assert_eq!(
+                TagList::parse(bad).unwrap_err().to_string(),
+                "`*` may appear only once",
+                "{bad:?}"
+            );
+        }
+        assert!(TagList::parse(&[b", *,", b""]).unwrap().is_any());
     }
 
     #[test]
@@ -504,7 +520,8 @@ mod tests {
         }
     }
 
-    /// `scan` (used by `parse`) and `Elements` (used by `iter`) see the same lists.
+    /// `scan` (used by `parse`, with its shortcut for a lone `*`) reports the first error of
+    /// `Elements` (used by `iter`).
     #[test]
     fn scan_agrees_with_elements() {
         let inputs: &[&[u8]] = &[
@@ -513,6 +530,8 @@ mod tests {
             b"*, \"a\" x",
             b"\"a\" *",
             b"* *",
+            b"*, *",
+            b"*,\"a\"",
             b"\"a\",,\"b\" ,",
             b"\"a\"W/\"b\"",
             b"W/",

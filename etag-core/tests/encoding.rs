@@ -583,6 +583,55 @@ fn encoder_debug_names_its_sink() {
     assert_eq!(format!("{buffered:?}"), "TagEncoder { buffered: 3 }");
     let copy = buffered.clone();
     assert_eq!(copy.into_bytes(), Some(b"abc".to_vec()));
+    buffered.mark_weak();
+    assert_eq!(
+        format!("{buffered:?}"),
+        "TagEncoder { buffered: 3, weak: true }"
+    );
+}
+
+/// A hand-written weak type: marking the encoder makes every tag that covers one of its
+/// values weak, hash-ordered collections included; the bytes do not change.
+#[test]
+fn weakness_is_carried_by_the_encoder() {
+    struct Preview(u8);
+    impl EncodeTag for Preview {
+        fn encode_tag(&self, enc: &mut TagEncoder) {
+            enc.mark_weak();
+            enc.encode(&self.0);
+        }
+    }
+    impl PartialEq for Preview {
+        fn eq(&self, other: &Self) -> bool {
+            self.0 == other.0
+        }
+    }
+    impl Eq for Preview {}
+    impl std::hash::Hash for Preview {
+        fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+            self.0.hash(state);
+        }
+    }
+
+    let list = vec![Preview(1), Preview(2)];
+    assert!(list.etag().is_weak());
+    assert_eq!(list.etag().opaque(), vec![1u8, 2].etag().opaque());
+    assert!(!Vec::<Preview>::new().etag().is_weak());
+    assert!(!vec![1u8].etag().is_weak());
+
+    let mut enc = TagEncoder::new();
+    enc.encode(&HashSet::from([Preview(3)]));
+    assert!(enc.is_marked_weak());
+    let mut enc = TagEncoder::new();
+    enc.encode(&(1u8, Some(Preview(4))));
+    assert!(enc.finish().is_weak());
+    let mut enc = TagEncoder::new();
+    enc.encode(&(1u8, None::<Preview>));
+    assert!(!enc.finish().is_weak());
+    // `finish_weak` is weak anyway; `finish_tag(false)` cannot undo a mark.
+    let mut enc = TagEncoder::new();
+    enc.encode(&Preview(5));
+    assert!(enc.finish_tag(false).is_weak());
 }
 
 // ---------------------------------------------------------------- feature types

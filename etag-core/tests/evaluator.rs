@@ -14,7 +14,9 @@ use Header::IfUnmodifiedSince as IUS;
 use Header::{IfMatch as IM, IfModifiedSince as IMS, IfNoneMatch as INM, IfRange as IR};
 
 /// 784111777 = Sun, 06 Nov 1994 08:49:37 GMT, the RFC's example date.
-const T0: u64 = 784_111_777;
+const T0: i64 = 784_111_777;
+/// -315619200 = Fri, 01 Jan 1960 00:00:00 GMT.
+const T1960: i64 = -315_619_200;
 
 const T0_IMF: &[u8] = b"Sun, 06 Nov 1994 08:49:37 GMT";
 const T0_850: &[u8] = b"Sunday, 06-Nov-94 08:49:37 GMT";
@@ -25,6 +27,10 @@ const BEFORE_ASC: &[u8] = b"Sun Nov  6 08:49:36 1994";
 const AFTER_IMF: &[u8] = b"Sun, 06 Nov 1994 08:49:38 GMT";
 const AFTER_850: &[u8] = b"Sunday, 06-Nov-94 08:49:38 GMT";
 const AFTER_ASC: &[u8] = b"Sun Nov  6 08:49:38 1994";
+/// Well-formed dates before 1970, which `httpdate` alone rejects.
+const Y1966_IMF: &[u8] = b"Sat, 01 Jan 1966 00:00:00 GMT";
+const Y1966_ASC: &[u8] = b"Sat Jan  1 00:00:00 1966";
+const Y1960_IMF: &[u8] = b"Fri, 01 Jan 1960 00:00:00 GMT";
 
 /// The current state of the resource.
 #[derive(Clone, Copy)]
@@ -32,10 +38,10 @@ enum State {
     /// No current representation.
     Missing,
     /// A current representation with these validators: the ETag in header form, and the
-    /// modification time as seconds and nanoseconds after the epoch.
+    /// modification time as seconds (negative before the epoch) and nanoseconds after them.
     Exists {
         etag: Option<&'static str>,
-        modified: Option<(u64, u32)>,
+        modified: Option<(i64, u32)>,
     },
 }
 
@@ -78,6 +84,11 @@ const COMMA: State = State::Exists {
 const UTF8: State = State::Exists {
     etag: Some("\"caf\u{e9}\""),
     modified: Some((T0, 0)),
+};
+/// Strong tag `"v1"`, modified at the start of 1960.
+const OLD: State = State::Exists {
+    etag: Some("\"v1\""),
+    modified: Some((T1960, 0)),
 };
 const MISSING: State = State::Missing;
 
@@ -193,6 +204,10 @@ const CASES: &[Case] = &[
     row("if-match space inside a tag", b"PUT", &[(IM, b"\"v 1\"")], CUR, bad(IM, "0x20")),
     row("if-match * mixed with tags", b"PUT", &[(IM, b"*, \"v1\"")], CUR, bad(IM, "`*`")),
     row("if-match * on another line than tags", b"PUT", &[(IM, b"\"v1\""), (IM, b"*")], CUR, bad(IM, "`*`")),
+    row("if-match * twice", b"PUT", &[(IM, b"*, *")], CUR, bad(IM, "`*`")),
+    row("if-match * twice without space", b"PUT", &[(IM, b"*,*")], CUR, bad(IM, "`*`")),
+    row("if-match * on two lines", b"PUT", &[(IM, b"*"), (IM, b"*")], CUR, bad(IM, "`*`")),
+    row("if-match * with empty elements is one *", b"PUT", &[(IM, b", *,"), (IM, b"")], CUR, GO),
     row("if-match missing comma", b"PUT", &[(IM, b"\"a\" \"v1\"")], CUR, bad(IM, "commas")),
     row("if-match malformed second line", b"PUT", &[(IM, b"\"v1\""), (IM, b"v2")], CUR, bad(IM, "quoted")),
     row("if-match malformed on get", b"GET", &[(IM, b"v1")], CUR, bad(IM, "quoted")),
@@ -219,6 +234,13 @@ const CASES: &[Case] = &[
     row("ius truncates sub-second modification time", b"PUT", &[(IUS, T0_IMF)], SUBSEC, GO),
     row("ius failure comes before if-none-match", b"GET", &[(IUS, BEFORE_IMF), (INM, b"\"v1\"")], CUR, f412(IUS)),
     row("ius passes, then if-none-match matches", b"GET", &[(IUS, T0_IMF), (INM, b"\"v1\"")], CUR, N304),
+    row("ius before 1970, modified after it", b"PUT", &[(IUS, Y1966_IMF)], CUR, f412(IUS)),
+    row("ius before 1970, asctime form", b"DELETE", &[(IUS, Y1966_ASC)], CUR, f412(IUS)),
+    row("ius year 0000, modified after it", b"PUT", &[(IUS, b"Sat, 01 Jan 0000 00:00:00 GMT")], CUR, f412(IUS)),
+    row("ius before 1970, resource modified before it", b"PUT", &[(IUS, Y1966_IMF)], OLD, GO),
+    row("ius before 1970, resource modified at it", b"PUT", &[(IUS, Y1960_IMF)], OLD, GO),
+    row("ius before 1970 with a wrong weekday is invalid", b"PUT", &[(IUS, b"Sun, 01 Jan 1966 00:00:00 GMT")], CUR, GO),
+    row("ius before 1970 with an impossible day is invalid", b"PUT", &[(IUS, b"Thu, 29 Feb 1900 00:00:00 GMT")], CUR, GO),
     row("ius surrounding whitespace is allowed", b"PUT", &[(IUS, b" Sun, 06 Nov 1994 08:49:36 GMT\t")], CUR, f412(IUS)),
 
     // --- If-None-Match (weak comparison, every method) --------------------------------------
@@ -257,6 +279,9 @@ const CASES: &[Case] = &[
     row("inm lowercase w/, patch", b"PATCH", &[(INM, b"w/\"v1\"")], CUR, bad(INM, "W/")),
     row("inm space inside, delete", b"DELETE", &[(INM, b"\"v 1\"")], CUR, bad(INM, "0x20")),
     row("inm * mixed, put", b"PUT", &[(INM, b"\"v1\", *")], MISSING, bad(INM, "`*`")),
+    row("inm * twice, put", b"PUT", &[(INM, b"*, *")], MISSING, bad(INM, "`*`")),
+    row("inm * on two lines, delete", b"DELETE", &[(INM, b"*"), (INM, b" * ")], CUR, bad(INM, "`*`")),
+    row("inm * twice on get is ignored", b"GET", &[(INM, b"*,*")], CUR, GO),
     row("inm missing comma, unknown method", b"PROPFIND", &[(INM, b"\"a\"\"v1\"")], CUR, bad(INM, "commas")),
     row("inm malformed after a passing if-match, put", b"PUT", &[(IM, b"\"v1\""), (INM, b"v1")], CUR, bad(INM, "quoted")),
     row("inm malformed beats a failing if-match, put", b"PUT", &[(IM, b"\"v0\""), (INM, b"v1")], CUR, bad(INM, "quoted")),
@@ -288,6 +313,10 @@ const CASES: &[Case] = &[
     row("ims ignored without current representation", b"GET", &[(IMS, AFTER_IMF)], MISSING, GO),
     row("ims truncates sub-second modification time", b"GET", &[(IMS, T0_IMF)], SUBSEC, N304),
     row("ims after a passing if-match", b"GET", &[(IM, b"\"v1\""), (IMS, T0_IMF)], CUR, N304),
+    row("ims before 1970, modified since", b"GET", &[(IMS, Y1966_IMF)], CUR, GO),
+    row("ims before 1970, resource modified before it", b"GET", &[(IMS, Y1966_IMF)], OLD, N304),
+    row("ims before 1970, asctime form, not modified since", b"HEAD", &[(IMS, Y1966_ASC)], OLD, N304),
+    row("ims before 1970, resource modified at it", b"GET", &[(IMS, Y1960_IMF)], OLD, N304),
     row("ims after a passing ius", b"GET", &[(IUS, AFTER_IMF), (IMS, T0_IMF)], CUR, N304),
 
     // --- Range and If-Range (GET only) --------------------------------------------------------
@@ -306,6 +335,8 @@ const CASES: &[Case] = &[
     ranged("if-range earlier date sends full", b"GET", &[(IR, BEFORE_IMF)], CUR, FULL),
     ranged("if-range later date sends full", b"GET", &[(IR, AFTER_IMF)], CUR, FULL),
     ranged("if-range date, sub-second modification time truncates", b"GET", &[(IR, T0_IMF)], SUBSEC, APPLY),
+    ranged("if-range date before 1970, exact match applies", b"GET", &[(IR, Y1960_IMF)], OLD, APPLY),
+    ranged("if-range date before 1970, later date sends full", b"GET", &[(IR, Y1966_IMF)], OLD, FULL),
     ranged("if-range date, resource has no last-modified", b"GET", &[(IR, T0_IMF)], NO_LM, FULL),
     ranged("if-range invalid value sends full", b"GET", &[(IR, b"v1")], CUR, FULL),
     ranged("if-range two lines send full", b"GET", &[(IR, b"\"v1\""), (IR, b"\"v1\"")], CUR, FULL),
@@ -325,8 +356,14 @@ const CASES: &[Case] = &[
     ranged("options ignores range", b"OPTIONS", &[(IR, b"\"v0\"")], CUR, GO),
 ];
 
-fn system_time((secs, nanos): (u64, u32)) -> SystemTime {
-    UNIX_EPOCH + Duration::new(secs, nanos)
+fn system_time((secs, nanos): (i64, u32)) -> SystemTime {
+    let whole = Duration::from_secs(secs.unsigned_abs());
+    let second = if secs < 0 {
+        UNIX_EPOCH - whole
+    } else {
+        UNIX_EPOCH + whole
+    };
+    second + Duration::from_nanos(u64::from(nanos))
 }
 
 fn lines(case: &Case, header: Header) -> Vec<&'static [u8]> {
@@ -393,10 +430,24 @@ fn check(case: &Case) -> Result<(), String> {
         }
         _ => {}
     }
-    // `has_write_precondition` is "If-Match or If-Unmodified-Since present".
-    let write = !im.is_empty() || !ius.is_empty();
+    // `has_write_precondition` is "If-Match present, or an If-Unmodified-Since that the
+    // evaluation uses". The second is found by behaviour: such a date fails against a
+    // resource modified after every HTTP-date (the year 9999 is the last one).
+    let late = Validators {
+        etag: None,
+        last_modified: Some(UNIX_EPOCH + Duration::from_secs(300_000_000_000)),
+    };
+    let ius_only = Conditions {
+        if_unmodified_since: &ius,
+        ..Conditions::default()
+    };
+    let ius_used = ius_only.evaluate(Method::Put, Some(late)) == Outcome::PreconditionFailed(IUS);
+    let write = !im.is_empty() || ius_used;
     if conditions.has_write_precondition() != write {
-        return Err(format!("{}: has_write_precondition", case.name));
+        return Err(format!(
+            "{}: has_write_precondition should be {write}",
+            case.name
+        ));
     }
     Ok(())
 }
@@ -416,6 +467,52 @@ fn table() {
         CASES.len(),
         failures.join("\n")
     );
+}
+
+/// Only what the evaluation would use counts as a write precondition (RFC 6585 §3: the
+/// server requires a condition; an ignored one protects nothing).
+#[test]
+fn write_precondition_needs_if_match_or_a_usable_date() {
+    let with = |im: &'static [&'static [u8]], ius: &'static [&'static [u8]]| Conditions {
+        if_match: im,
+        if_unmodified_since: ius,
+        ..Conditions::default()
+    };
+    // (If-Match lines, If-Unmodified-Since lines)
+    type Lines = &'static [&'static [u8]];
+    let counted: &[(Lines, Lines)] = &[
+        (&[b"*"], &[]),
+        (&[b"\"v1\""], &[]),
+        (&[b""], &[]),   // present, empty: it fails, but it is a condition
+        (&[b"v1"], &[]), // malformed: a 400, still a condition
+        (&[], &[T0_IMF]),
+        (&[], &[T0_850]),
+        (&[], &[T0_ASC]),
+        (&[], &[b" Sun, 06 Nov 1994 08:49:37 GMT\t"]),
+        (&[], &[Y1966_IMF]), // before 1970: still a date
+        (&[b"*"], &[b"garbage"]),
+    ];
+    for &(im, ius) in counted {
+        assert!(with(im, ius).has_write_precondition(), "{im:?} {ius:?}");
+    }
+    let ignored: &[Lines] = &[
+        &[],
+        &[b"garbage"],
+        &[b""],
+        &[b"Mon, 06 Nov 1994 08:49:37 GMT"], // wrong weekday
+        &[T0_IMF, T0_IMF],                   // two lines
+        &[b"Sun, 06 Nov 1994 08:49:37 GMT, x"],
+    ];
+    for &ius in ignored {
+        assert!(!with(&[], ius).has_write_precondition(), "{ius:?}");
+    }
+    // Neither If-None-Match nor If-Modified-Since protects a write.
+    let others = Conditions {
+        if_none_match: &[b"*"],
+        if_modified_since: &[T0_IMF],
+        ..Conditions::default()
+    };
+    assert!(!others.has_write_precondition());
 }
 
 #[test]

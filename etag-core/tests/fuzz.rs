@@ -2,8 +2,9 @@
 //!
 //! Inputs are arbitrary bytes and, structure-aware, valid lists and dates with bytes
 //! flipped, inserted and deleted. Invariants: nothing panics; whatever parses re-formats to
-//! text that parses to the same thing; `evaluate` answers only what its method allows and
-//! agrees with `validate`.
+//! text that parses to the same thing; lists parse as the reference splitter of
+//! `reference/mod.rs` reads them; `evaluate` answers only what its method allows, what the
+//! reference evaluator answers, and agrees with `validate`.
 //!
 //! `cargo test` runs 2,000 cases per target. A long pass:
 //!
@@ -21,6 +22,9 @@ use etag_core::{
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
+use reference::Answer;
+
+mod reference;
 
 fn cases() -> u32 {
     std::env::var("ETAG_FUZZ_CASES")
@@ -231,7 +235,14 @@ fn header_form(tag: EntityTagRef<'_>) -> Vec<u8> {
 }
 
 fn check_list(lines: &[&[u8]]) -> Result<(), TestCaseError> {
-    let Ok(list) = TagList::parse(lines) else {
+    let parsed = TagList::parse(lines);
+    prop_assert_eq!(
+        parsed.is_ok(),
+        reference::list(lines).is_some(),
+        "{:?}",
+        parsed
+    );
+    let Ok(list) = parsed else {
         return Ok(());
     };
     let tags: Vec<EntityTagRef<'_>> = list.iter().collect();
@@ -329,7 +340,16 @@ fn check_evaluate((m, headers, range, state): Input) -> Result<(), TestCaseError
         allowed(m, &c, current.is_some(), outcome),
         "{m:?} may not answer {outcome:?}"
     );
-    prop_assert_eq!(c.evaluate(m, current), outcome);
+    // The same answer as the reference reading of §13.2.2.
+    let answer = match outcome {
+        Outcome::Proceed(range) => Answer::Proceed(range),
+        Outcome::NotModified => Answer::NotModified,
+        Outcome::PreconditionFailed(header) => Answer::Failed(header),
+        Outcome::BadRequest(bad) => Answer::Bad(bad.header()),
+    };
+    let state = state.as_ref().map(|(etag, time)| (etag.as_ref(), *time));
+    prop_assert_eq!(answer, reference::evaluate(m, &c, state));
+    // The 400s of `evaluate` are exactly those of `validate`.
     match (outcome, c.validate(m)) {
         (Outcome::BadRequest(a), Err(b)) => prop_assert_eq!(a, b),
         (Outcome::BadRequest(_), Ok(())) | (_, Err(_)) => {

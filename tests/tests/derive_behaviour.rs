@@ -1,8 +1,9 @@
 //! What `#[derive(ETag)]` promises beyond the bytes: which changes move a tag, map order,
-//! `last_modified`, generic bounds and the `crate` path.
+//! `last_modified`, generic bounds, the `crate` path, and weakness carried over from members.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use etag_core::{ETag, EncodeTag, TagEncoder};
@@ -447,4 +448,115 @@ fn tokens_from_a_macro_body_resolve() {
     by_hand.field("name", &3u64);
     assert_eq!(value.etag(), by_hand.finish());
     assert_eq!(value.last_modified(), Some(at(1)));
+}
+
+#[allow(dead_code)] // `title` is shown but not hashed: that is why the type is weak.
+#[derive(Clone, ETag)]
+#[etag(weak)]
+struct Summary {
+    id: u64,
+    #[etag(skip)]
+    title: String,
+}
+
+/// The same fields as `Summary`, strong.
+#[derive(Clone, ETag)]
+struct StrongSummary {
+    id: u64,
+}
+
+#[derive(ETag)]
+struct Listing {
+    page: u32,
+    items: Vec<Summary>,
+}
+
+#[derive(ETag)]
+struct Holder {
+    summary: Summary,
+}
+
+#[derive(ETag)]
+struct Shared(Option<Arc<Summary>>, (u8, Box<Summary>));
+
+#[derive(ETag)]
+enum Slot {
+    Filled(Summary),
+    Empty,
+}
+
+#[allow(dead_code)] // `summary` is there to be left out of the tag.
+#[derive(ETag)]
+struct SelectsAroundIt {
+    #[etag]
+    id: u64,
+    summary: Summary,
+}
+
+fn summary(id: u64) -> Summary {
+    Summary {
+        id,
+        title: format!("#{id}"),
+    }
+}
+
+/// DESIGN §4: a strong tag states that the hashed values determine every byte; a weak
+/// member's do not, so whatever contains one is weak (with the same opaque part).
+#[test]
+fn weak_members_make_the_tag_weak() {
+    let one = summary(1);
+    assert!(one.etag().is_weak());
+    // Collections of a weak type, tagged as collections.
+    assert!(vec![one.clone()].etag().is_weak());
+    assert!([one.clone(), summary(2)][..].etag().is_weak());
+    assert_eq!(
+        vec![one.clone()].etag().opaque(),
+        vec![StrongSummary { id: 1 }].etag().opaque()
+    );
+    // Derived types holding one: in a Vec, directly, behind Option/Arc/Box/tuples, in maps.
+    let listing = Listing {
+        page: 1,
+        items: vec![one.clone()],
+    };
+    assert!(listing.etag().is_weak());
+    assert!(
+        Holder {
+            summary: one.clone()
+        }
+        .etag()
+        .is_weak()
+    );
+    let shared = Shared(Some(Arc::new(one.clone())), (1, Box::new(summary(2))));
+    assert!(shared.etag().is_weak());
+    assert!(Slot::Filled(one.clone()).etag().is_weak());
+    let by_hash: HashMap<u8, Summary> = HashMap::from([(1, one.clone())]);
+    let by_key: BTreeMap<Summary, u8> = BTreeMap::new();
+    let mut enc = TagEncoder::new();
+    enc.encode(&by_hash);
+    assert!(enc.finish().is_weak());
+    let mut enc = TagEncoder::new();
+    enc.encode(&by_key);
+    assert!(!enc.finish().is_weak());
+}
+
+#[test]
+fn strong_stays_strong() {
+    // No weak value written: an empty list, a `None`, another variant, an unselected field.
+    let empty = Listing {
+        page: 1,
+        items: Vec::new(),
+    };
+    assert!(!empty.etag().is_weak());
+    assert!(!Vec::<Summary>::new().etag().is_weak());
+    assert!(!Slot::Empty.etag().is_weak());
+    let shared = Shared(None, (1, Box::new(summary(2))));
+    assert!(shared.etag().is_weak(), "the Box still holds one");
+    let selects = SelectsAroundIt {
+        id: 1,
+        summary: summary(1),
+    };
+    assert!(!selects.etag().is_weak());
+    // Strong members, strong containers.
+    assert!(!vec![StrongSummary { id: 1 }].etag().is_weak());
+    assert!(!vec![1u8, 2].etag().is_weak());
 }

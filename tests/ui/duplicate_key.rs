@@ -8,6 +8,7 @@ struct Article {
     #[etag]
     #[etag]
     id: u64,
+    #[etag]
     #[etag(with = encode_title, with = encode_title)]
     title: String,
 }

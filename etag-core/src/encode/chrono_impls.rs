@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 
+use super::calendar::{write_date, write_time};
 use super::system_time::{system_time_from_unix, write_instant};
 use super::{EncodeTag, ModificationTime, TagEncoder};
 
@@ -30,7 +31,7 @@ impl<Tz: TimeZone> ModificationTime for DateTime<Tz> {
 impl EncodeTag for NaiveDate {
     #[inline]
     fn encode_tag(&self, enc: &mut TagEncoder) {
-        write_date(enc, self.year(), self.month(), self.day());
+        write_date(enc, self.year(), byte(self.month()), byte(self.day()));
     }
 }
 
@@ -39,7 +40,9 @@ impl EncodeTag for NaiveTime {
     fn encode_tag(&self, enc: &mut TagEncoder) {
         write_time(
             enc,
-            [self.hour(), self.minute(), self.second()],
+            byte(self.hour()),
+            byte(self.minute()),
+            byte(self.second()),
             self.nanosecond(),
         );
     }
@@ -53,17 +56,7 @@ impl EncodeTag for NaiveDateTime {
     }
 }
 
-/// Year `i32`, month `u8`, day `u8`. chrono's months and days always fit a byte.
-fn write_date(enc: &mut TagEncoder, year: i32, month: u32, day: u32) {
-    enc.write_raw(&year.to_le_bytes());
-    enc.write_u8(u8::try_from(month).unwrap_or(u8::MAX));
-    enc.write_u8(u8::try_from(day).unwrap_or(u8::MAX));
-}
-
-/// Hour, minute, second as `u8` each, then nanoseconds as `u32`.
-fn write_time(enc: &mut TagEncoder, hms: [u32; 3], nanos: u32) {
-    for part in hms {
-        enc.write_u8(u8::try_from(part).unwrap_or(u8::MAX));
-    }
-    enc.write_raw(&nanos.to_le_bytes());
+/// A calendar field as a byte: chrono's months, days, hours, minutes and seconds always fit.
+fn byte(value: u32) -> u8 {
+    u8::try_from(value).unwrap_or(u8::MAX)
 }

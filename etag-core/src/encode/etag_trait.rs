@@ -15,12 +15,12 @@ use crate::entity_tag::EntityTag;
 /// for example a version column or a hash stored with the row.
 ///
 /// References and smart pointers forward to the value they point to. A slice or `Vec` of
-/// encodable values is a collection resource: its tag is the strong tag of the encoding of
-/// the whole sequence (the count, then each element's stream), so adding, removing,
-/// reordering or changing any element changes it. Use
-/// `TagEncoder::new().encode(&items).finish_weak()` instead when the elements' types are
-/// weak. A collection has no modification time: the newest element's time would not move
-/// when an element is deleted.
+/// encodable values is a collection resource: its tag is the tag of the encoding of the
+/// whole sequence (the count, then each element's stream), so adding, removing, reordering
+/// or changing any element changes it. It is strong unless an element is of a weak type
+/// (`#[etag(weak)]`, see [`TagEncoder::mark_weak`]): a list of weak summaries is weak, an
+/// empty one (`[]`, determined to the byte) strong. A collection has no modification time:
+/// the newest element's time would not move when an element is deleted.
 ///
 /// # Examples
 ///
@@ -60,6 +60,11 @@ use crate::entity_tag::EntityTag;
 /// let versions = vec![4u64, 5, 6];
 /// assert_eq!(versions.etag(), versions.as_slice().etag());
 /// assert_ne!(versions.etag(), [4u64, 6, 5].etag());
+///
+/// // The same tag, written by hand.
+/// let mut enc = TagEncoder::new();
+/// enc.encode(&versions);
+/// assert_eq!(enc.finish(), versions.etag());
 /// ```
 pub trait ETag {
     /// The current entity tag.

@@ -29,6 +29,8 @@ use crate::entity_tag::EntityTag;
 #[derive(Clone)]
 pub struct TagEncoder {
     sink: Sink,
+    /// A weak value was written: the tag will be weak.
+    weak: bool,
 }
 
 /// Where the stream goes.
@@ -57,6 +59,7 @@ impl TagEncoder {
     pub fn new() -> Self {
         Self {
             sink: Sink::Hash(HashSink::new()),
+            weak: false,
         }
     }
 
@@ -77,7 +80,49 @@ impl TagEncoder {
     pub fn buffered() -> Self {
         Self {
             sink: Sink::Buffer(Vec::new()),
+            weak: false,
         }
+    }
+
+    /// Records that the value being written does not determine every byte of its
+    /// representation, so that the tag of this stream is weak.
+    ///
+    /// `#[derive(ETag)]` calls it when it writes a type marked `#[etag(weak)]`, so whatever
+    /// holds such a value (a `Vec` of them, an `Option`, a struct with one as a field) gets a
+    /// weak tag too: the whole cannot promise what a member does not. A hand-written
+    /// [`EncodeTag`] impl for a weak type calls it too. It writes no bytes, so the stream,
+    /// and the opaque part of the tag, stay the same.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_core::TagEncoder;
+    ///
+    /// let mut enc = TagEncoder::new();
+    /// enc.encode("summary");
+    /// enc.mark_weak();
+    /// assert!(enc.is_marked_weak());
+    /// assert_eq!(enc.finish().to_string(), "W/\"fPsogHq-aJjsHWXu_5vTft95pkg\"");
+    /// ```
+    #[inline]
+    pub fn mark_weak(&mut self) {
+        self.weak = true;
+    }
+
+    /// Whether [`mark_weak`](Self::mark_weak) was called for anything written so far.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_core::TagEncoder;
+    ///
+    /// let mut enc = TagEncoder::buffered();
+    /// enc.encode(&vec![1u8, 2]);
+    /// assert!(!enc.is_marked_weak());
+    /// ```
+    #[must_use]
+    pub fn is_marked_weak(&self) -> bool {
+        self.weak
     }
 
     /// Writes raw bytes, with no length prefix.
@@ -248,6 +293,7 @@ impl TagEncoder {
             item.encode_tag(&mut inner);
             ends.push(inner.buffered_len());
         }
+        self.weak |= inner.weak;
         let scratch = inner.into_bytes().unwrap_or_default();
         self.write_sorted(&scratch, &ends);
     }
@@ -297,7 +343,8 @@ impl TagEncoder {
         }
     }
 
-    /// The tag of the stream: `"base64url(SHA-1(S))"`, weak when `weak` is true.
+    /// The tag of the stream: `"base64url(SHA-1(S))"`, weak when `weak` is true or a weak
+    /// value was written ([`mark_weak`](Self::mark_weak)).
     ///
     /// # Examples
     ///
@@ -313,10 +360,11 @@ impl TagEncoder {
             Sink::Hash(hasher) => hasher.finalize(),
             Sink::Buffer(buffer) => Sha1::digest(buffer),
         };
-        tag_from_digest(weak, &digest)
+        tag_from_digest(weak || self.weak, &digest)
     }
 
-    /// The strong tag of the stream: `"base64url(SHA-1(S))"`.
+    /// The tag of the stream: `"base64url(SHA-1(S))"`, strong unless a weak value was written
+    /// ([`mark_weak`](Self::mark_weak)).
     ///
     /// # Examples
     ///
@@ -364,6 +412,9 @@ impl core::fmt::Debug for TagEncoder {
             Sink::Hash(_) => debug.field("sink", &"sha1"),
             Sink::Buffer(buffer) => debug.field("buffered", &buffer.len()),
         };
+        if self.weak {
+            debug.field("weak", &true);
+        }
         debug.finish()
     }
 }

@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcDateTime};
 
+use super::calendar::{write_date, write_time};
 use super::system_time::{system_time_from_unix, write_instant};
 use super::{EncodeTag, ModificationTime, TagEncoder};
 
@@ -44,17 +45,20 @@ impl ModificationTime for UtcDateTime {
 impl EncodeTag for Date {
     #[inline]
     fn encode_tag(&self, enc: &mut TagEncoder) {
-        enc.write_raw(&self.year().to_le_bytes());
-        enc.write_u8(u8::from(self.month()));
-        enc.write_u8(self.day());
+        write_date(enc, self.year(), u8::from(self.month()), self.day());
     }
 }
 
 impl EncodeTag for Time {
     #[inline]
     fn encode_tag(&self, enc: &mut TagEncoder) {
-        enc.write_raw(&[self.hour(), self.minute(), self.second()]);
-        enc.write_raw(&self.nanosecond().to_le_bytes());
+        write_time(
+            enc,
+            self.hour(),
+            self.minute(),
+            self.second(),
+            self.nanosecond(),
+        );
     }
 }
 
