@@ -2,7 +2,7 @@
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
-use syn::{Data, DeriveInput, Generics, Ident, Index, Member, Type};
+use syn::{Attribute, Data, DeriveInput, Generics, Ident, Index, Member, Type};
 
 use crate::attr::{self, ContainerAttrs, FieldAttrs};
 use crate::errors::Errors;
@@ -69,9 +69,14 @@ pub(crate) struct Field<'a> {
 }
 
 impl<'a> Input<'a> {
-    /// Builds the typed input, recording every attribute error; `None` for a union.
-    pub(crate) fn from_syn(node: &'a DeriveInput, errors: &mut Errors) -> Option<Self> {
+    /// Builds the typed input, recording every attribute error. A union is an error; its
+    /// container attributes come back anyway, for the `crate` path of the placeholder impls.
+    pub(crate) fn from_syn(
+        node: &'a DeriveInput,
+        errors: &mut Errors,
+    ) -> Result<Self, ContainerAttrs> {
         let attrs = attr::container(&node.attrs, errors);
+        reject_packed(&node.attrs, errors);
         let body = match &node.data {
             Data::Struct(data) => Body::Struct(Fields::from_syn(&data.fields, errors)),
             Data::Enum(data) => Body::Enum(
@@ -93,10 +98,10 @@ impl<'a> Input<'a> {
                     "`#[derive(ETag)]` does not support unions: the tag would depend on \
                      which field is set, which a union does not record; use a struct or an enum",
                 );
-                return None;
+                return Err(attrs);
             }
         };
-        Some(Input {
+        Ok(Input {
             ident: &node.ident,
             generics: &node.generics,
             attrs,
@@ -167,15 +172,39 @@ impl<'a> Field<'a> {
         }
     }
 
-    /// Whether the field is part of the stream S, given the type's selection mode.
+    /// Whether the field is part of the stream S, given the type's selection mode: with
+    /// selection, exactly the fields with a bare `#[etag]` (a `with` alone does not select;
+    /// validation reports it); otherwise every field not skipped.
     pub(crate) fn is_hashed(&self, selects: bool) -> bool {
         if self.attrs.last_modified.is_some() {
             return false;
         }
         if selects {
-            self.attrs.select.is_some() || self.attrs.with.is_some()
+            self.attrs.select.is_some()
         } else {
             self.attrs.skip.is_none()
         }
+    }
+}
+
+/// `#[repr(packed)]` (or `packed(N)`): the generated code takes `&self.field`, which a
+/// packed struct does not allow (E0793), so it is reported here, clearly, instead.
+fn reject_packed(attrs: &[Attribute], errors: &mut Errors) {
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("repr")) {
+        // A `repr` that does not parse is left to the compiler.
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("packed") {
+                errors.spanned(
+                    &meta.path,
+                    "`#[derive(ETag)]` does not support `#[repr(packed)]`: the generated code \
+                     borrows every field, which a packed struct does not allow; remove \
+                     `packed`, or implement `EncodeTag` and `ETag` by hand on copies of the fields",
+                );
+            }
+            if meta.input.peek(syn::token::Paren) {
+                let _ = meta.input.parse::<proc_macro2::Group>()?;
+            }
+            Ok(())
+        });
     }
 }

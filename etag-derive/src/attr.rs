@@ -45,9 +45,10 @@ pub(crate) struct FieldAttrs {
 }
 
 /// Parses the container attributes of a struct or enum.
-pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
+pub(crate) fn container(attrs: &[Attribute], all: &mut Errors) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident(ETAG)) {
+        let errors = &mut *all;
         let list = match &attr.meta {
             Meta::List(list) => list,
             Meta::Path(path) => {
@@ -70,6 +71,9 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
             );
             continue;
         }
+        // This attribute's errors; muted after a value that could not be parsed.
+        let mut local = Errors::default();
+        let errors = &mut local;
         let parsed = list.parse_nested_meta(|meta| {
             if meta.path.is_ident("weak") {
                 flag(&meta, &mut out.weak, errors)
@@ -109,20 +113,22 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
                     format!("unknown etag attribute `{key}`; expected {CONTAINER_KEYS}")
                 };
                 errors.push(meta.error(message));
-                skip_value(&meta).map(drop)
+                skip_bad_value(&meta, errors)
             }
         });
         if let Err(error) = parsed {
-            errors.push(error);
+            local.push(error);
         }
+        all.absorb(local);
     }
     out
 }
 
 /// Parses the attributes of one field.
-pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
+pub(crate) fn field(attrs: &[Attribute], all: &mut Errors) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident(ETAG)) {
+        let errors = &mut *all;
         let list = match &attr.meta {
             Meta::Path(path) => {
                 if out.select.is_some() {
@@ -147,6 +153,9 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
             );
             continue;
         }
+        // This attribute's errors; muted after a value that could not be parsed.
+        let mut local = Errors::default();
+        let errors = &mut local;
         let parsed = list.parse_nested_meta(|meta| {
             if meta.path.is_ident("skip") {
                 flag(&meta, &mut out.skip, errors)
@@ -161,7 +170,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                     errors.push(
                         meta.error("`with` needs a function: `#[etag(with = path::to::function)]`"),
                     );
-                    return skip_value(&meta).map(drop);
+                    return skip_bad_value(&meta, errors);
                 }
                 let value = meta.value()?;
                 let fork = value.fork();
@@ -178,6 +187,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                             "`with` takes a path to a function `fn(&FieldType, &mut TagEncoder)`, \
                              like `with = path::to::function`",
                         ));
+                        errors.mute();
                     }
                 }
                 Ok(())
@@ -192,12 +202,13 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                     format!("unknown etag attribute `{key}`; expected {FIELD_KEYS}")
                 };
                 errors.push(meta.error(message));
-                skip_value(&meta).map(drop)
+                skip_bad_value(&meta, errors)
             }
         });
         if let Err(error) = parsed {
-            errors.push(error);
+            local.push(error);
         }
+        all.absorb(local);
     }
     out
 }
@@ -234,6 +245,7 @@ fn flag(
         tokens,
         format_args!("`{key}` takes no value; write `#[etag({key})]`"),
     ));
+    errors.mute();
     Ok(())
 }
 
@@ -255,11 +267,12 @@ fn string_value(
             tokens,
             format_args!("`{key}` takes a string literal, like `#[etag({example})]`"),
         ));
+        errors.mute();
     } else {
         errors.push(meta.error(format_args!(
             "`{key}` needs a value, like `#[etag({example})]`"
         )));
-        skip_value(meta)?;
+        skip_bad_value(meta, errors)?;
     }
     Ok(None)
 }
@@ -297,10 +310,29 @@ fn path_span(path: &syn::Path) -> Span {
         .map_or_else(Span::call_site, |segment| segment.ident.span())
 }
 
+/// After an error at a key: consumes what follows it up to the next top-level comma, and
+/// mutes the attribute's later errors if that was anything (see [`Errors::mute`]).
+fn skip_bad_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<()> {
+    if !skip_value(meta)?.is_empty() {
+        errors.mute();
+    }
+    Ok(())
+}
+
 /// Consumes whatever follows a key up to the next top-level comma, so parsing can go on
 /// after an error; returns the tokens consumed.
 fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<TokenStream> {
     let mut tokens = TokenStream::new();
+    // A closure's parameters hold top-level commas: take them whole, `|` to `|`.
+    if meta.input.peek(Token![|]) {
+        tokens.extend([meta.input.parse::<TokenTree>()?]);
+        while !meta.input.is_empty() && !meta.input.peek(Token![|]) {
+            tokens.extend([meta.input.parse::<TokenTree>()?]);
+        }
+        if !meta.input.is_empty() {
+            tokens.extend([meta.input.parse::<TokenTree>()?]);
+        }
+    }
     while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
         tokens.extend([meta.input.parse::<TokenTree>()?]);
     }

@@ -9,14 +9,33 @@ use quote::ToTokens;
 #[derive(Default)]
 pub(crate) struct Errors {
     first: Option<syn::Error>,
+    /// Later errors are dropped (see [`mute`](Self::mute)).
+    muted: bool,
 }
 
 impl Errors {
-    /// Records an error.
+    /// Records an error, unless muted.
     pub(crate) fn push(&mut self, error: syn::Error) {
+        if self.muted {
+            return;
+        }
         match &mut self.first {
             Some(first) => first.combine(error),
             None => self.first = Some(error),
+        }
+    }
+
+    /// Drops every later error. For the errors of one attribute, after a value that could
+    /// not be parsed: where the next key starts is then a guess (`with = |a, b| ...` has a
+    /// comma inside), and what follows would be reported as nonsense keys.
+    pub(crate) fn mute(&mut self) {
+        self.muted = true;
+    }
+
+    /// Records the errors of `other`, unless muted.
+    pub(crate) fn absorb(&mut self, other: Errors) {
+        if let Some(error) = other.first {
+            self.push(error);
         }
     }
 

@@ -15,14 +15,16 @@ use crate::stream::Stream;
 /// `#[etag(crate = "...")]` overrides it.
 pub(crate) fn derive(node: &DeriveInput, default_krate: syn::Path) -> TokenStream {
     let mut errors = Errors::default();
-    let input = Input::from_syn(node, &mut errors);
-    if let Some(input) = &input {
-        input.validate(&mut errors);
-    }
-    let krate = input
-        .as_ref()
-        .and_then(|input| input.attrs.krate.clone())
-        .unwrap_or(default_krate);
+    let (input, krate) = match Input::from_syn(node, &mut errors) {
+        Ok(input) => {
+            input.validate(&mut errors);
+            let krate = input.attrs.krate.clone();
+            (Some(input), krate)
+        }
+        // A union: its `crate` path still names the placeholder impls' traits.
+        Err(attrs) => (None, attrs.krate),
+    };
+    let krate = krate.unwrap_or(default_krate);
     match (input, errors.finish()) {
         (Some(input), Ok(())) => expand(&input, &krate),
         (_, Err(error)) => fallback::expand(node, &krate, error),
@@ -63,6 +65,9 @@ fn expand(input: &Input<'_>, krate: &syn::Path) -> TokenStream {
         Body::Enum(variants) => enum_body(variants, salt.as_deref(), selects, krate),
     };
     let weak = input.attrs.weak.is_some();
+    // A weak type marks the encoder, so that whatever contains one of its values gets a
+    // weak tag too.
+    let mark_weak = weak.then(|| quote!(#krate::TagEncoder::mark_weak(__enc);));
     let last_modified = last_modified(input, krate);
 
     quote! {
@@ -70,6 +75,7 @@ fn expand(input: &Input<'_>, krate: &syn::Path) -> TokenStream {
         #[allow(deprecated, unused_qualifications)]
         impl #impl_generics #krate::EncodeTag for #ident #ty_generics #encode_where {
             fn encode_tag(&self, __enc: &mut #krate::TagEncoder) {
+                #mark_weak
                 #body
             }
         }
@@ -189,7 +195,9 @@ fn enum_body(
 ///
 /// The call that needs `FieldType: EncodeTag` is located at the field's type, so an
 /// unsatisfied bound is reported at the field; a `with` call is located at the function's
-/// path, so a wrong signature is reported there.
+/// path, so a wrong signature is reported there. Its argument is bound first, with the
+/// derive's own span, so that the compiler's fix-it suggestions for it (`.clone()`, `&`)
+/// do not land in the middle of the user's attribute.
 fn write_field(stream: &mut Stream<'_>, field: &Field<'_>, value: &TokenStream, krate: &syn::Path) {
     if let Some(name) = &field.name {
         stream.str(name);
@@ -198,9 +206,11 @@ fn write_field(stream: &mut Stream<'_>, field: &Field<'_>, value: &TokenStream, 
     let statement = match &field.attrs.with {
         Some((_, function)) => {
             let span = located(function.span());
-            let value = respan(value.clone(), span);
-            let call = quote_spanned!(span=> #function(#value, __enc));
-            quote!(#call;)
+            let call = quote_spanned!(span=> #function(__value, __enc));
+            quote!({
+                let __value = #value;
+                #call;
+            })
         }
         None => {
             let span = located(ty.span());

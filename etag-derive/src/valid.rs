@@ -22,12 +22,26 @@ impl Input<'_> {
         }
     }
 
-    /// Bare `#[etag]` and `#[etag(skip)]` may not both appear in one type (any variant).
+    /// Bare `#[etag]` and `#[etag(skip)]` may not both appear in one type (any variant), and
+    /// once fields are selected, a `with` field must be selected too: exactly the fields with
+    /// a bare `#[etag]` are hashed (DESIGN §4), so a `with` alone would do nothing.
     fn check_mixed_selection(&self, errors: &mut Errors) {
         if !self.selects() {
             return;
         }
         for field in self.all_fields() {
+            if let (None, None, Some((with, _))) = (
+                field.attrs.select,
+                field.attrs.last_modified,
+                &field.attrs.with,
+            ) {
+                errors.at(
+                    *with,
+                    "`with` on a field that is not selected: add `#[etag]` to hash it \
+                     (`#[etag] #[etag(with = ...)]`); once a field carries a bare `#[etag]`, \
+                     only such fields are hashed",
+                );
+            }
             if let Some(skip) = field.attrs.skip {
                 errors.at(
                     skip,
