@@ -24,7 +24,8 @@ use crate::headers::{NO_CACHE, http_date, kept_on_304, tag_value};
 ///   be older than the current state;
 /// - `If-Unmodified-Since` with any date up to the current second fails (RFC 9110 §13.1.4):
 ///   the server cannot show the resource unmodified since then. It is evaluated against the
-///   next whole second after now, the earliest moment the change can be placed at for sure.
+///   next whole second after now (or after the modification time, when a writer's clock ran
+///   ahead of this one), the earliest moment the change can be placed at for sure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum LastModified {
     /// The resource has no modification time.
@@ -39,7 +40,8 @@ pub(crate) enum LastModified {
     },
     /// Its second has not passed yet (a change just now, or a clock ahead of this one).
     Unsettled {
-        /// The next whole second after the instant it was judged at.
+        /// The next whole second after the later of the instant it was judged at and the
+        /// modification time.
         next_second: SystemTime,
     },
 }
@@ -64,8 +66,10 @@ pub(crate) fn usable_last_modified(time: Option<SystemTime>, now: SystemTime) ->
     if whole_seconds(time) < second {
         return LastModified::Settled { time, now };
     }
+    // The later of now and the stored time (a clock ahead of this instance's): any date
+    // before the end of that second must fail If-Unmodified-Since.
     LastModified::Unsettled {
-        next_second: at_second(second + 1).unwrap_or(now),
+        next_second: at_second(second.max(whole_seconds(time)) + 1).unwrap_or(now),
     }
 }
 
@@ -185,12 +189,21 @@ mod tests {
         }
     }
 
+    /// A writer whose clock runs ahead stored a time in this instance's future: an
+    /// If-Unmodified-Since date before that time must still fail (RFC 9110 §13.1.4), so the
+    /// date is evaluated against the second after the stored time, not after now.
     #[test]
     fn a_time_ahead_of_the_clock_is_unsettled() {
         assert_eq!(
             usable_last_modified(Some(at(50_000)), at(10_500)),
             LastModified::Unsettled {
-                next_second: at(11_000)
+                next_second: at(51_000)
+            }
+        );
+        assert_eq!(
+            usable_last_modified(Some(at(50_700)), at(10_500)),
+            LastModified::Unsettled {
+                next_second: at(51_000)
             }
         );
     }
