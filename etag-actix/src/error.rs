@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::config::ErrorFormat;
-use crate::headers::{header_name, tag_value};
+use crate::headers::tag_value;
 use crate::validators::{self, LastModified};
 use etag_core::{EntityTag, Header, ParseError};
 
@@ -279,7 +279,7 @@ impl fmt::Display for PreconditionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             Kind::NotModified => f.write_str("the client's copy of the resource is current"),
-            Kind::Malformed(h, e) => write!(f, "malformed {} header: {e}", header_name(h)),
+            Kind::Malformed(h, e) => write!(f, "malformed {} header: {e}", h.as_str()),
             Kind::Failed(Some(Header::IfMatch)) | Kind::Failed(None) => f.write_str(
                 "the resource has changed since the client fetched it (its entity-tag no longer \
                  matches If-Match); fetch it again and resubmit the change with the new ETag",
@@ -292,7 +292,7 @@ impl fmt::Display for PreconditionError {
                 "a current representation matches If-None-Match (with `*`: the resource already \
                  exists)",
             ),
-            Kind::Failed(Some(h)) => write!(f, "the {} condition is false", header_name(h)),
+            Kind::Failed(Some(h)) => write!(f, "the {} condition is false", h.as_str()),
             Kind::Required => f.write_str(
                 "this request must be conditional: fetch the resource, then resend the request \
                  with an If-Match header carrying its ETag (or If-None-Match: * to create a \

@@ -6,18 +6,13 @@ use std::time::SystemTime;
 use actix_web::web::Bytes;
 
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use etag_core::{Conditions, EntityTag, Header, Method};
+use etag_core::{Conditions, EntityTag, Method};
 
 /// The default `Cache-Control` of tagged responses: store, but revalidate before each use.
 pub(crate) const NO_CACHE: &str = "no-cache";
 
 /// How many lines of one header are kept without allocating.
 const INLINE_LINES: usize = 4;
-
-/// The field name of a conditional header, as written in RFC 9110.
-pub(crate) fn header_name(h: Header) -> &'static str {
-    h.as_str()
-}
 
 /// The core's view of an actix method.
 pub(crate) fn core_method(m: &actix_web::http::Method) -> Method {
