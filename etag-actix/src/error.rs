@@ -2,14 +2,13 @@
 
 use core::fmt;
 
-use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
 
 use crate::config::ErrorFormat;
 use crate::headers::tag_value;
+use crate::problem::Problem;
 use crate::validators::{self, LastModified};
 use etag_core::{EntityTag, Header, ParseError};
 
@@ -304,15 +303,6 @@ impl fmt::Display for PreconditionError {
 
 impl std::error::Error for PreconditionError {}
 
-#[derive(Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    type_uri: &'a str,
-    title: &'a str,
-    status: u16,
-    detail: &'a str,
-}
-
 impl ResponseError for PreconditionError {
     fn status_code(&self) -> StatusCode {
         self.status()
@@ -327,32 +317,17 @@ impl ResponseError for PreconditionError {
                 true,
             );
         }
-        let mut res = HttpResponse::new(self.status());
-        let headers = res.headers_mut();
+        let mut problem = Problem::new(self.status(), self.to_string())
+            .with_type(self.type_uri())
+            .with_title(self.title())
+            .with_format(self.format);
         if let Some(value) = self.etag.as_ref().and_then(tag_value) {
-            headers.insert(header::ETAG, value);
+            problem = problem.insert_header((header::ETAG, value));
         }
         if self.kind == Kind::Required {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            problem = problem
+                .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
         }
-        let detail = self.to_string();
-        let (content_type, body) = match self.format {
-            ErrorFormat::ProblemJson => {
-                let problem = Problem {
-                    type_uri: self.type_uri(),
-                    title: self.title(),
-                    status: self.status().as_u16(),
-                    detail: &detail,
-                };
-                let body = serde_json::to_vec(&problem).unwrap_or_default();
-                ("application/problem+json", body)
-            }
-            ErrorFormat::PlainText => (
-                "text/plain; charset=utf-8",
-                format!("{}: {detail}", self.title()).into_bytes(),
-            ),
-        };
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        res.set_body(BoxBody::new(body))
+        problem.error_response()
     }
 }

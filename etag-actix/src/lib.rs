@@ -12,6 +12,7 @@
 //! | [`Tagged<T>`] | JSON responder with `ETag`/`Last-Modified`; answers 304/412 for `GET`/`HEAD` itself |
 //! | [`Preconditions`] | extractor: check a model before a write, early 304s, the tags for compare-and-swap |
 //! | [`PreconditionError`] | the 304/400/412/428 answers, as `application/problem+json` |
+//! | [`Problem`] | the RFC 9457 renderer behind them, for an application's own errors too |
 //! | [`PreconditionConfig`] | per app or scope: require preconditions (428), error body format |
 //! | [`get_or_head`] / [`GetOrHead`] | route `HEAD` to `GET` handlers |
 //! | [`TaggedCompress`] / [`CompressTags`] | actix-web's `Compress` with one strong tag per content-coding |
@@ -252,6 +253,7 @@ mod error;
 mod headers;
 mod interop;
 mod preconditions;
+mod problem;
 mod route;
 mod shallow;
 mod tagged;
@@ -271,6 +273,7 @@ pub use config::{ErrorFormat, PreconditionConfig};
 pub use error::PreconditionError;
 pub use interop::EntityTagExt;
 pub use preconditions::Preconditions;
+pub use problem::{PROBLEM_JSON, Problem};
 pub use route::{GetOrHead, get_or_head};
 pub use shallow::{ShallowEtag, ShallowEtagMiddleware};
 pub use tagged::Tagged;
