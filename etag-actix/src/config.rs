@@ -33,11 +33,13 @@ pub enum ErrorFormat {
 ///   still create a resource with "only if it does not exist yet". `POST` is not covered (it
 ///   usually creates a new subordinate resource); call
 ///   [`Preconditions::require`](crate::Preconditions::require) in a handler to demand a
-///   condition anywhere. The check runs when the [`Preconditions`](crate::Preconditions)
-///   extractor runs, i.e. only in handlers that take it. When `If-Unmodified-Since` is the
-///   only guard, it also takes a modification time to evaluate it against: a
-///   [`check`](crate::Preconditions::check) (or `check_with`, `check_option`,
-///   `check_absent`) of a resource without one, or of no resource, answers 428 as well.
+///   condition anywhere. The rule is decided once the handler knows whether the resource
+///   exists: by [`Preconditions::write`](crate::Preconditions::write), or by
+///   [`check`](crate::Preconditions::check) (and `check_with`, `check_option`,
+///   `check_absent`) in handlers that take [`Preconditions`](crate::Preconditions); a write
+///   to a resource that does not exist stays a `404`, whatever its headers. When
+///   `If-Unmodified-Since` is the only guard, it also takes a modification time to evaluate
+///   it against: a check of a resource without one, or of no resource, answers 428 as well.
 /// - [`error_format`](Self::error_format): the body of 400, 412 and 428 responses.
 ///
 /// Without a registered config the defaults apply: nothing required, problem+json bodies.

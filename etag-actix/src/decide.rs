@@ -126,10 +126,17 @@ pub(crate) fn write_guard(c: &Conditions<'_>) -> Option<WriteGuard> {
     }
 }
 
-/// Whether `If-Unmodified-Since` is the only guard of the request and cannot be evaluated
-/// because there is no current modification time (or no current representation).
-pub(crate) fn unevaluable_guard(c: &Conditions<'_>, current: Option<Validators<'_>>) -> bool {
-    write_guard(c) == Some(WriteGuard::Date) && current.is_none_or(|v| v.last_modified.is_none())
+/// The 428 rule (RFC 6585 §3), decided once existence is known: whether a write that must
+/// be conditional lacks a precondition that protects it against `current` (`None`: no
+/// current representation). It lacks one when the request carries none, and when
+/// `If-Unmodified-Since` is its only guard but there is no modification time (or no
+/// representation) to evaluate it against: it would let the write through unchecked.
+pub(crate) fn lacks_guard(c: &Conditions<'_>, current: Option<Validators<'_>>) -> bool {
+    match write_guard(c) {
+        None => true,
+        Some(WriteGuard::Date) => current.is_none_or(|v| v.last_modified.is_none()),
+        Some(WriteGuard::Tags | WriteGuard::CreateOnly) => false,
+    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,8 @@ use etag_core::{EntityTag, Header, ParseError};
 /// | `304 Not Modified` | [`Preconditions::not_modified`](crate::Preconditions::not_modified) or a `check` on `GET`/`HEAD` found the client's copy current | none; `ETag`, `Last-Modified` (once its second has passed) with `Date`, `Cache-Control: no-cache`, or the headers given with [`with_headers`](Self::with_headers) |
 /// | `400 Bad Request` | a malformed `If-Match` (any method) or `If-None-Match` (methods other than `GET`/`HEAD`) | names the header and what is wrong |
 /// | `412 Precondition Failed` | a condition is false; carries the current `ETag` when known | says which header failed and how to recover |
-/// | `428 Precondition Required` | a write without `If-Match`, a valid `If-Unmodified-Since` or `If-None-Match: *` when [`PreconditionConfig::require_precondition`](crate::PreconditionConfig::require_precondition) is on (or an `If-Unmodified-Since` alone on a resource without modification time) | says how to resubmit; `Cache-Control: no-store` |
+/// | `428 Precondition Required` | a write without `If-Match`, a valid `If-Unmodified-Since` or `If-None-Match: *` when [`PreconditionConfig::require_precondition`](crate::PreconditionConfig::require_precondition) is on (or an `If-Unmodified-Since` alone on a resource without modification time), decided by the checks once the resource is known to exist | says how to resubmit; `Cache-Control: no-store` |
+/// | `503 Service Unavailable` | a [`ConditionalWrite`](crate::ConditionalWrite) lost its compare-and-swap on every attempt while the preconditions held | says to resend; `Retry-After` |
 ///
 /// Bodies are `application/problem+json` (RFC 9457: `type`, `title`, `status`, `detail`) or
 /// plain text, as the [`PreconditionConfig`](crate::PreconditionConfig) of the request says.
@@ -55,6 +56,10 @@ enum Kind {
     Malformed(Header, ParseError),
     Failed(Option<Header>),
     Required,
+    /// A conditional write kept losing its compare-and-swap while its preconditions held.
+    Contended {
+        retry_after: u32,
+    },
 }
 
 impl PreconditionError {
@@ -87,6 +92,26 @@ impl PreconditionError {
     /// ```
     pub fn required() -> Self {
         Self::new(Kind::Required)
+    }
+
+    /// `503 Service Unavailable` with `Retry-After: seconds`: a conditional write lost its
+    /// compare-and-swap to other writers on every attempt while the client's preconditions
+    /// still held (so a 412 would be false). What
+    /// [`ConditionalWrite`](crate::ConditionalWrite) answers when its retries run out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{ResponseError, http::StatusCode};
+    /// use etag_actix::PreconditionError;
+    ///
+    /// let res = PreconditionError::contended(1).error_response();
+    /// assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    /// assert_eq!(res.headers().get("retry-after").unwrap(), "1");
+    /// assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
+    /// ```
+    pub fn contended(retry_after: u32) -> Self {
+        Self::new(Kind::Contended { retry_after })
     }
 
     /// The same error with its body written in `format`.
@@ -143,7 +168,7 @@ impl PreconditionError {
         self
     }
 
-    /// The HTTP status of the answer (304, 400, 412 or 428).
+    /// The HTTP status of the answer (304, 400, 412, 428 or 503).
     ///
     /// # Examples
     ///
@@ -159,6 +184,7 @@ impl PreconditionError {
             Kind::Malformed(..) => StatusCode::BAD_REQUEST,
             Kind::Failed(_) => StatusCode::PRECONDITION_FAILED,
             Kind::Required => StatusCode::PRECONDITION_REQUIRED,
+            Kind::Contended { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -188,7 +214,7 @@ impl PreconditionError {
         match self.kind {
             Kind::Malformed(h, _) => Some(h),
             Kind::Failed(h) => h,
-            Kind::NotModified | Kind::Required => None,
+            Kind::NotModified | Kind::Required | Kind::Contended { .. } => None,
         }
     }
 
@@ -258,6 +284,7 @@ impl PreconditionError {
             Kind::Malformed(..) => "Bad Request",
             Kind::Failed(_) => "Precondition Failed",
             Kind::Required => "Precondition Required",
+            Kind::Contended { .. } => "Service Unavailable",
         }
     }
 
@@ -269,6 +296,9 @@ impl PreconditionError {
                 "https://www.rfc-editor.org/rfc/rfc9110#name-412-precondition-failed"
             }
             Kind::Required => "https://www.rfc-editor.org/rfc/rfc6585#section-3",
+            Kind::Contended { .. } => {
+                "https://www.rfc-editor.org/rfc/rfc9110#name-503-service-unavailable"
+            }
         }
     }
 }
@@ -297,6 +327,13 @@ impl fmt::Display for PreconditionError {
                  with an If-Match header carrying its ETag (or If-None-Match: * to create a \
                  resource that must not exist yet)",
             ),
+            Kind::Contended { retry_after } => write!(
+                f,
+                "the resource kept changing while this write was applied, although its \
+                 preconditions still hold; nothing was changed: resend the same request after \
+                 {retry_after} second{}",
+                if retry_after == 1 { "" } else { "s" }
+            ),
         }
     }
 }
@@ -323,6 +360,9 @@ impl ResponseError for PreconditionError {
             .with_format(self.format);
         if let Some(value) = self.etag.as_ref().and_then(tag_value) {
             problem = problem.insert_header((header::ETAG, value));
+        }
+        if let Kind::Contended { retry_after } = self.kind {
+            problem = problem.retry_after(retry_after);
         }
         if self.kind == Kind::Required {
             problem = problem

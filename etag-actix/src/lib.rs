@@ -10,7 +10,8 @@
 //! |-------|--------------|
 //! | `#[derive(ETag)]` | a deterministic tag from the fields you select (SHA-1 of a documented encoding) |
 //! | [`Tagged<T>`] | JSON responder with `ETag`/`Last-Modified`; answers 304/412 for `GET`/`HEAD` itself |
-//! | [`Preconditions`] | extractor: check a model before a write, early 304s, the tags for compare-and-swap |
+//! | [`Preconditions`] | extractor: [`write`](Preconditions::write) runs a whole conditional write ([`ConditionalWrite`]); `check` a model before a write |
+//! | [`Tagged::head`] / [`Conditional`] | `304`/`412` from a version lookup, before the representation is loaded |
 //! | [`PreconditionError`] | the 304/400/412/428 answers, as `application/problem+json` |
 //! | [`Problem`] | the RFC 9457 renderer behind them, for an application's own errors too |
 //! | [`PreconditionConfig`] | per app or scope: require preconditions (428), error body format |
@@ -59,22 +60,30 @@
 //! actix-web's `web::get()` leaves `HEAD` unrouted. A `HEAD` gets the `GET`'s status and
 //! headers, `Content-Length` included, and no body.
 //!
-//! When even loading the resource is expensive, compute its tag from a version lookup and
-//! answer 304 before loading: see [`Preconditions::not_modified`].
+//! When even loading the resource is expensive, look up its validators only (a version
+//! column) and answer 304 before loading: [`Tagged::head`] declares the response's headers
+//! once, answers `304`/`412` as a normal response, and calls the loader only when the
+//! client's copy is not current.
 //!
-//! # Optimistic concurrency: check, then compare-and-swap
+//! # Optimistic concurrency: one call per write
 //!
-//! A write carries `If-Match` with the tag the client last saw. Take [`Preconditions`],
-//! load the current state, [`check`](Preconditions::check) it (`412` if the client's copy is
-//! stale, before anything changes), then write **atomically against the version you
-//! checked**: a check followed by a plain write leaves a window in which another writer
-//! can slip in.
+//! A write carries `If-Match` with the tag the client last saw. Take [`Preconditions`] and
+//! hand [`write`](Preconditions::write) two steps: `load` the current state, and `swap`
+//! it for the new one **only if it is still the state the preconditions were checked
+//! against** (`UPDATE ... WHERE id = ? AND version = ?`). The call evaluates the
+//! preconditions before anything changes (`412` with the current tag), answers `404` for a
+//! resource that does not exist whatever the headers, decides `428` once existence is
+//! known, and after a lost race re-reads and re-evaluates: `412` if the client's tag is now
+//! stale, a retry if its preconditions still hold, `503` with `Retry-After` if it keeps
+//! losing. See [`ConditionalWrite`] for creation (`If-None-Match: *`), `POST` to a
+//! collection and blocking stores.
 //!
 //! ```
 //! use std::collections::HashMap;
+//! use std::convert::Infallible;
 //! use std::sync::Mutex;
 //! use actix_web::{App, test, web, http::{StatusCode, header}};
-//! use etag_actix::{ETag, Preconditions, PreconditionError, Tagged};
+//! use etag_actix::{ETag, Preconditions, Tagged, WriteError};
 //! use serde::{Deserialize, Serialize};
 //!
 //! #[derive(Clone, Serialize, ETag)]
@@ -86,16 +95,18 @@
 //! struct Store(Mutex<HashMap<u64, Note>>);
 //!
 //! impl Store {
-//!     /// `UPDATE notes SET text = ?, version = version + 1 WHERE id = ? AND version = ?`
-//!     fn update_if_version(&self, id: u64, version: u64, text: String) -> Option<Note> {
-//!         let mut notes = self.0.lock().ok()?;
-//!         let note = notes.get_mut(&id).filter(|n| n.version == version)?;
-//!         note.version += 1;
-//!         note.text = text;
-//!         Some(note.clone())
+//!     async fn get(&self, id: u64) -> Result<Option<Note>, Infallible> {
+//!         Ok(self.0.lock().unwrap().get(&id).cloned())
 //!     }
-//!     fn get(&self, id: u64) -> Option<Note> {
-//!         self.0.lock().ok()?.get(&id).cloned()
+//!     /// `UPDATE notes SET text = ?, version = version + 1 WHERE id = ? AND version = ?
+//!     ///  RETURNING *`: `None` when another writer changed the note first.
+//!     async fn update_if_version(&self, id: u64, version: u64, text: &str) -> Result<Option<Note>, Infallible> {
+//!         let mut notes = self.0.lock().unwrap();
+//!         Ok(notes.get_mut(&id).filter(|n| n.version == version).map(|note| {
+//!             note.version += 1;
+//!             note.text = text.to_owned();
+//!             note.clone()
+//!         }))
 //!     }
 //! }
 //!
@@ -104,13 +115,15 @@
 //!     id: web::Path<u64>,
 //!     body: web::Json<NewNote>,
 //!     store: web::Data<Store>,
-//! ) -> Result<Tagged<Note>, actix_web::Error> {
-//!     let current = store.get(*id).ok_or_else(|| actix_web::error::ErrorNotFound("no note"))?;
-//!     pre.check(&current)?; // 412 (with the current ETag) if If-Match is stale
-//!     match store.update_if_version(*id, current.version, body.into_inner().text) {
-//!         Some(updated) => Ok(Tagged::new(updated)), // the new state's tag
-//!         None => Err(pre.failed(store.get(*id).map(|n| n.etag())).into()), // lost the race
-//!     }
+//! ) -> Result<Tagged<Note>, WriteError<Infallible>> {
+//!     let updated = pre
+//!         .write()
+//!         .update(
+//!             async || store.get(*id).await,
+//!             async |current| store.update_if_version(*id, current.version, &body.text).await,
+//!         )
+//!         .await?;
+//!     Ok(Tagged::new(updated)) // the new state's tag
 //! }
 //!
 //! # actix_web::rt::System::new().block_on(async {
@@ -132,33 +145,45 @@
 //! // The same stale tag again: the note changed meanwhile, so 412 and nothing is written.
 //! let res = test::call_service(&app, put(&stale)).await;
 //! assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED);
-//! assert_eq!(store.get(1).map(|n| n.version), Some(2));
+//! assert_eq!(store.0.lock().unwrap()[&1].version, 2);
 //! # });
 //! ```
 //!
-//! A store that keeps the tag itself can take the client's tags directly:
-//! [`Preconditions::if_match`] returns them as an owned [`Condition`]. To create a resource
-//! only if it does not exist yet, the client sends `If-None-Match: *` and the handler calls
-//! [`Preconditions::check_absent`] (or [`check_option`](Preconditions::check_option) for
-//! "create or replace").
+//! The pieces it is built from stay public for handlers that need another shape:
+//! [`Preconditions::check`] (evaluate against a loaded model), [`Preconditions::failed`]
+//! (the 412 of a lost race), [`Preconditions::if_match`] (the client's tags, for a store
+//! that keeps tags). A check followed by a plain write leaves a window in which another
+//! writer can slip in: the write itself must be the compare-and-swap.
 //!
 //! # Requiring preconditions (428)
 //!
-//! Register a [`PreconditionConfig`] on the app or a scope. Then `PUT`, `PATCH` and `DELETE`
-//! requests whose handler takes [`Preconditions`] are answered `428 Precondition Required`
-//! (with a problem document saying how to resubmit, and `Cache-Control: no-store`) unless
-//! they carry `If-Match`, a valid `If-Unmodified-Since` (one HTTP-date: an invalid one is
-//! ignored, so it would protect nothing), or `If-None-Match: *`. When `If-Unmodified-Since`
-//! is the only guard and the resource has no modification time (or does not exist), it
-//! cannot be evaluated: [`check`](Preconditions::check) answers 428 too, rather than let
-//! the write through unconditionally.
+//! Register a [`PreconditionConfig`] on the app or a scope. Then `PUT`, `PATCH` and
+//! `DELETE` writes to an existing resource are answered `428 Precondition Required` (with a
+//! problem document saying how to resubmit, and `Cache-Control: no-store`) unless they carry
+//! `If-Match`, a valid `If-Unmodified-Since` (one HTTP-date: an invalid one is ignored, so it
+//! would protect nothing), or `If-None-Match: *`. The rule is decided once the handler knows
+//! whether the resource exists, by [`write`](Preconditions::write) (or
+//! [`check`](Preconditions::check)): a write to a resource that does not exist stays a
+//! `404`, whatever its headers. When `If-Unmodified-Since` is the only guard and the
+//! resource has no modification time (or does not exist), it cannot be evaluated: `428`
+//! too, rather than let the write through unconditionally.
 //!
 //! ```
+//! use std::convert::Infallible;
 //! use actix_web::{App, HttpResponse, test, web, http::StatusCode};
-//! use etag_actix::{PreconditionConfig, Preconditions};
+//! use etag_actix::{ETag, PreconditionConfig, Preconditions, WriteError};
 //!
-//! async fn delete(_pre: Preconditions) -> HttpResponse {
-//!     HttpResponse::NoContent().finish()
+//! #[derive(ETag)]
+//! struct Note { #[etag] version: u64 }
+//!
+//! async fn delete(pre: Preconditions, id: web::Path<u64>) -> Result<HttpResponse, WriteError<Infallible>> {
+//!     pre.write()
+//!         .update(
+//!             async || Ok((*id == 1).then_some(Note { version: 1 })),
+//!             async |_note| Ok(Some(())), // DELETE ... WHERE id = ? AND version = ?
+//!         )
+//!         .await?;
+//!     Ok(HttpResponse::NoContent().finish())
 //! }
 //!
 //! # actix_web::rt::System::new().block_on(async {
@@ -170,6 +195,9 @@
 //! let res = test::call_service(&app, test::TestRequest::delete().uri("/notes/1").to_request()).await;
 //! assert_eq!(res.status(), StatusCode::PRECONDITION_REQUIRED);
 //! assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
+//! // No such note: 404, not 428.
+//! let res = test::call_service(&app, test::TestRequest::delete().uri("/notes/2").to_request()).await;
+//! assert_eq!(res.status(), StatusCode::NOT_FOUND);
 //! # });
 //! ```
 //!
@@ -249,6 +277,7 @@
 mod compress;
 mod config;
 mod decide;
+mod early;
 mod error;
 mod headers;
 mod interop;
@@ -258,6 +287,7 @@ mod route;
 mod shallow;
 mod tagged;
 mod validators;
+mod write;
 
 pub use etag_core::*;
 
@@ -270,6 +300,7 @@ pub use etag_derive::ETagActix as ETag;
 #[cfg(feature = "compress")]
 pub use compress::{CompressTags, CompressTagsMiddleware, TaggedCompress};
 pub use config::{ErrorFormat, PreconditionConfig};
+pub use early::{Conditional, Unloaded};
 pub use error::PreconditionError;
 pub use interop::EntityTagExt;
 pub use preconditions::Preconditions;
@@ -277,3 +308,4 @@ pub use problem::{PROBLEM_JSON, Problem};
 pub use route::{GetOrHead, get_or_head};
 pub use shallow::{ShallowEtag, ShallowEtagMiddleware};
 pub use tagged::Tagged;
+pub use write::{ConditionalWrite, WriteError};

@@ -17,23 +17,28 @@ use crate::validators::Current;
 /// The conditional headers of a request (`If-Match`, `If-None-Match`, `If-Modified-Since`,
 /// `If-Unmodified-Since`, `If-Range`), read once as raw bytes, every line of each.
 ///
-/// Extracting it already answers, before the handler runs:
-/// - `400 Bad Request` for a malformed `If-Match`, or a malformed `If-None-Match` on a method
-///   other than `GET`/`HEAD` (a malformed `If-None-Match` on `GET`/`HEAD` is ignored, as
-///   RFC 9110 allows);
-/// - `428 Precondition Required` for `PUT`, `PATCH` and `DELETE` without `If-Match`, a
-///   valid `If-Unmodified-Since` or `If-None-Match: *`, when the
-///   [`PreconditionConfig`] of the app or scope requires it.
+/// Extracting it answers `400 Bad Request`, before the handler runs, for a malformed
+/// `If-Match`, or a malformed `If-None-Match` on a method other than `GET`/`HEAD` (a
+/// malformed `If-None-Match` on `GET`/`HEAD` is ignored, as RFC 9110 allows).
 ///
 /// In the handler, evaluate the conditions against the current state **before** changing
 /// anything:
+/// - [`write`](Self::write) does a whole conditional write in one call: load, evaluate,
+///   compare-and-swap, and after a lost race re-read and re-evaluate (see
+///   [`ConditionalWrite`](crate::ConditionalWrite)). This is the form to use;
 /// - [`check`](Self::check) a loaded model (or [`check_with`](Self::check_with) explicit
 ///   validators, [`check_absent`](Self::check_absent) when there is no current
-///   representation, [`check_option`](Self::check_option) for either);
-/// - [`not_modified`](Self::not_modified) answers 304 early from a cheaply computed tag,
-///   before the full resource is loaded;
-/// - [`if_match`](Self::if_match) hands the tags the client expects to a store for an atomic
-///   compare-and-swap write.
+///   representation, [`check_option`](Self::check_option) for either): the pieces `write`
+///   is built from;
+/// - [`not_modified`](Self::not_modified) answers 304 early from a cheaply computed tag, as
+///   an error; [`Tagged::head`](crate::Tagged::head) does the same as a normal response;
+/// - [`if_match`](Self::if_match) hands the tags the client expects to a store that keeps
+///   tags, for an atomic compare-and-swap write.
+///
+/// `428 Precondition Required` (when the [`PreconditionConfig`] of the app or scope asks for
+/// it, on `PUT`, `PATCH` and `DELETE`) is decided by those checks, once the handler knows
+/// whether the resource exists: a write to an absent resource is a 404 whatever its
+/// headers, so the handler answers 404 before it checks anything.
 ///
 /// Preconditions are ignored for `OPTIONS`, `CONNECT` and `TRACE`.
 ///
@@ -116,7 +121,9 @@ impl Stored {
 }
 
 impl Preconditions {
-    /// Reads the conditional headers of `req` and validates them (without the 428 rule).
+    /// Reads the conditional headers of `req` and validates them, and notes whether the
+    /// [`PreconditionConfig`] requires a precondition of this request (decided later, by
+    /// the checks). The extractor calls this.
     ///
     /// # Errors
     ///
@@ -145,7 +152,7 @@ impl Preconditions {
             if_range: Stored::read(headers, &header::IF_RANGE),
             range: headers.contains_key(header::RANGE),
             format: config.format(),
-            required: false,
+            required: config.requires_precondition() && requires_precondition(req.method()),
         };
         pre.with_raw(|raw| decide::validate(pre.method, &raw.conditions()))
             .map_err(|e| e.with_format(pre.format))?;
@@ -229,9 +236,13 @@ impl Preconditions {
     /// second has passed, and `Cache-Control: no-cache`; add the other headers of the 200
     /// with [`PreconditionError::with_headers`].
     ///
-    /// When the [`PreconditionConfig`] requires preconditions and `If-Unmodified-Since` is
-    /// the request's only guard, a resource without modification time (or without a current
-    /// representation) cannot be checked against it: `428`, as if no precondition had come.
+    /// When the [`PreconditionConfig`] requires preconditions of this request (a `PUT`,
+    /// `PATCH` or `DELETE`), this is where `428` is decided: the request carries no
+    /// `If-Match`, no `If-None-Match: *` and no valid `If-Unmodified-Since`; or
+    /// `If-Unmodified-Since` is its only guard and the resource has no modification time
+    /// (or no current representation) to evaluate it against, which would let the write
+    /// through unchecked. Call it only once you know the resource exists (or will be
+    /// created): a write to an absent resource is a 404, whatever its headers.
     ///
     /// # Errors
     ///
@@ -254,7 +265,7 @@ impl Preconditions {
     pub fn check_with(&self, current: Option<Validators<'_>>) -> Result<(), PreconditionError> {
         self.with_raw(|raw| {
             let conditions = raw.conditions();
-            if self.required && decide::unevaluable_guard(&conditions, current) {
+            if self.required && decide::lacks_guard(&conditions, current) {
                 return Err(PreconditionError::required());
             }
             decide::check(self.method, &conditions, current.map(Current::now))
@@ -518,6 +529,12 @@ impl Preconditions {
     pub fn failed(&self, current: Option<EntityTag>) -> PreconditionError {
         PreconditionError::failed(current).with_format(self.format)
     }
+
+    /// The `503` of a write whose compare-and-swap kept losing while its preconditions held
+    /// ([`PreconditionError::contended`]), in this request's error format.
+    pub(crate) fn contended(&self, retry_after: u32) -> PreconditionError {
+        PreconditionError::contended(retry_after).with_format(self.format)
+    }
 }
 
 fn condition(stored: &Stored) -> Option<Condition> {
@@ -530,8 +547,10 @@ fn condition(stored: &Stored) -> Option<Condition> {
         .map(TagList::to_condition)
 }
 
-fn requires_precondition(method: Method) -> bool {
-    matches!(method, Method::Put | Method::Patch | Method::Delete)
+/// The methods `PreconditionConfig::require_precondition` covers.
+fn requires_precondition(method: &actix_web::http::Method) -> bool {
+    use actix_web::http::Method as M;
+    matches!(*method, M::PUT | M::PATCH | M::DELETE)
 }
 
 impl FromRequest for Preconditions {
@@ -539,14 +558,7 @@ impl FromRequest for Preconditions {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Self::from_req(req).and_then(|mut pre| {
-            let config = PreconditionConfig::from_req(req);
-            if config.requires_precondition() && requires_precondition(pre.method) {
-                pre.require()?;
-                pre.required = true;
-            }
-            Ok(pre)
-        }))
+        ready(Self::from_req(req))
     }
 }
 
@@ -669,12 +681,27 @@ mod tests {
         assert!(pre.check_absent().is_ok());
     }
 
+    /// An existing resource with a modification time long past.
+    fn dated(s: &str) -> Validators<'static> {
+        let tag: &'static EntityTag = Box::leak(Box::new(tag(s)));
+        Validators {
+            etag: Some(tag),
+            last_modified: Some(SystemTime::UNIX_EPOCH),
+        }
+    }
+
+    /// The 428 rule is decided by the checks, once existence is known: extraction
+    /// succeeds, and a check of an existing resource answers 428.
     #[test]
     fn require_accepts_if_match_ius_and_star() {
         let config = PreconditionConfig::new().require_precondition(true);
-        let bare = TestRequest::patch().app_data(config.clone());
+        let bare = extract(TestRequest::patch().app_data(config.clone())).unwrap();
         assert_eq!(
-            extract(bare).unwrap_err().status(),
+            bare.check_with(Some(dated("a"))).unwrap_err().status(),
+            StatusCode::PRECONDITION_REQUIRED
+        );
+        assert_eq!(
+            bare.check_absent().unwrap_err().status(),
             StatusCode::PRECONDITION_REQUIRED
         );
         for (name, value) in [
@@ -684,29 +711,37 @@ mod tests {
         ] {
             let req = TestRequest::patch()
                 .app_data(config.clone())
-                .insert_header((name, value));
-            assert!(extract(req).is_ok());
+                .insert_header((name.clone(), value));
+            let pre = extract(req).unwrap();
+            let status = pre.check_with(Some(dated("a"))).err().map(|e| e.status());
+            assert_ne!(status, Some(StatusCode::PRECONDITION_REQUIRED), "{name}");
         }
         // If-None-Match with a tag protects nothing.
         let req = TestRequest::put()
             .app_data(config.clone())
-            .insert_header((header::IF_NONE_MATCH, "\"a\""));
+            .insert_header((header::IF_NONE_MATCH, "\"b\""));
         assert_eq!(
-            extract(req).unwrap_err().status(),
+            extract(req)
+                .unwrap()
+                .check_with(Some(dated("a")))
+                .unwrap_err()
+                .status(),
             StatusCode::PRECONDITION_REQUIRED
         );
         // POST and GET are not covered by the config.
-        assert!(extract(TestRequest::post().app_data(config.clone())).is_ok());
-        assert!(extract(TestRequest::get().app_data(config)).is_ok());
+        let post = extract(TestRequest::post().app_data(config.clone())).unwrap();
+        assert!(post.check_with(Some(dated("a"))).is_ok());
+        let get = extract(TestRequest::get().app_data(config)).unwrap();
+        assert!(get.check_with(Some(dated("a"))).is_ok());
     }
 
     #[test]
     fn config_as_web_data_is_found() {
         let config =
             actix_web::web::Data::new(PreconditionConfig::new().require_precondition(true));
-        let req = TestRequest::delete().app_data(config);
+        let pre = extract(TestRequest::delete().app_data(config)).unwrap();
         assert_eq!(
-            extract(req).unwrap_err().status(),
+            pre.check(&res("a")).unwrap_err().status(),
             StatusCode::PRECONDITION_REQUIRED
         );
     }

@@ -88,7 +88,14 @@ use crate::validators::{self, Current, LastModified};
 /// ```
 #[derive(Debug)]
 pub struct Tagged<T> {
-    value: T,
+    pub(crate) value: T,
+    pub(crate) head: Head,
+}
+
+/// Everything but the value: the validators, the status and the headers (the non-generic
+/// part of the responder).
+#[derive(Debug)]
+pub(crate) struct Head {
     etag: EntityTag,
     last_modified: Option<SystemTime>,
     status: StatusCode,
@@ -132,11 +139,13 @@ impl<T> Tagged<T> {
     pub fn with_etag(value: T, etag: EntityTag) -> Self {
         Self {
             value,
-            etag,
-            last_modified: None,
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            error: None,
+            head: Head {
+                etag,
+                last_modified: None,
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                error: None,
+            },
         }
     }
 
@@ -162,7 +171,7 @@ impl<T> Tagged<T> {
     }
 
     fn with_last_modified(mut self, time: Option<SystemTime>) -> Self {
-        self.last_modified = time;
+        self.head.last_modified = time;
         self
     }
 
@@ -179,7 +188,7 @@ impl<T> Tagged<T> {
     /// ```
     #[must_use]
     pub fn etag(mut self, etag: EntityTag) -> Self {
-        self.etag = etag;
+        self.head.etag = etag;
         self
     }
 
@@ -198,7 +207,7 @@ impl<T> Tagged<T> {
     /// ```
     #[must_use]
     pub fn status(mut self, status: StatusCode) -> Self {
-        self.status = status;
+        self.head.status = status;
         self
     }
 
@@ -281,44 +290,18 @@ impl<T> Tagged<T> {
     /// # Ok::<(), etag_actix::ParseError>(())
     /// ```
     #[must_use]
-    pub fn insert_header(self, header: impl TryIntoHeaderPair) -> Self {
+    pub fn insert_header(mut self, header: impl TryIntoHeaderPair) -> Self {
         match header.try_into_pair() {
-            Ok((name, value)) => self.put(name, value),
-            Err(err) => self.fail(Invalid::Header(err.into())),
-        }
-    }
-
-    fn set_header(self, name: HeaderName, value: impl TryIntoHeaderValue) -> Self {
-        match value.try_into_value() {
-            Ok(value) => self.put(name, value),
-            Err(err) => self.fail(Invalid::Header(err.into())),
-        }
-    }
-
-    /// Stores a header; `ETag` and `Last-Modified` go to the validators they are.
-    fn put(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        if name == header::ETAG {
-            match EntityTag::parse(value.as_bytes()) {
-                Ok(tag) => self.etag = tag,
-                Err(_) => return self.fail(Invalid::Validator("invalid ETag header value")),
-            }
-        } else if name == header::LAST_MODIFIED {
-            match etag_core::parse_http_date(value.as_bytes()) {
-                Ok(time) => self.last_modified = Some(time),
-                Err(_) => {
-                    return self.fail(Invalid::Validator("invalid Last-Modified header value"));
-                }
-            }
-        } else {
-            self.headers.insert(name, value);
+            Ok((name, value)) => self.head.put(name, value),
+            Err(err) => self.head.fail(Invalid::Header(err.into())),
         }
         self
     }
 
-    /// Keeps the first error: the response will be a 500.
-    fn fail(mut self, err: Invalid) -> Self {
-        if self.error.is_none() {
-            self.error = Some(err);
+    fn set_header(mut self, name: HeaderName, value: impl TryIntoHeaderValue) -> Self {
+        match value.try_into_value() {
+            Ok(value) => self.head.put(name, value),
+            Err(err) => self.head.fail(Invalid::Header(err.into())),
         }
         self
     }
@@ -349,7 +332,7 @@ impl<T> Tagged<T> {
     /// # Ok::<(), etag_actix::ParseError>(())
     /// ```
     pub fn entity_tag(&self) -> &EntityTag {
-        &self.etag
+        &self.head.etag
     }
 
     /// The `Last-Modified` time to be sent, if any.
@@ -363,7 +346,7 @@ impl<T> Tagged<T> {
     /// # Ok::<(), etag_actix::ParseError>(())
     /// ```
     pub fn modified(&self) -> Option<SystemTime> {
-        self.last_modified
+        self.head.last_modified
     }
 
     /// The status of the non-304 response.
@@ -378,7 +361,7 @@ impl<T> Tagged<T> {
     /// # Ok::<(), etag_actix::ParseError>(())
     /// ```
     pub fn status_code(&self) -> StatusCode {
-        self.status
+        self.head.status
     }
 
     /// The value, dropping the response metadata.
@@ -396,15 +379,7 @@ impl<T> Tagged<T> {
     }
 }
 
-/// Everything but the value: the non-generic part of the responder.
-struct Meta {
-    etag: EntityTag,
-    last_modified: Option<SystemTime>,
-    status: StatusCode,
-    headers: HeaderMap,
-}
-
-enum Decision {
+pub(crate) enum Decision {
     Respond(HttpResponse<BoxBody>),
     Serialize(LastModified),
 }
@@ -413,27 +388,11 @@ impl<T: Serialize> Responder for Tagged<T> {
     type Body = BoxBody;
 
     fn respond_to(self, req: &HttpRequest) -> HttpResponse<Self::Body> {
-        let Tagged {
-            value,
-            etag,
-            last_modified,
-            status,
-            headers,
-            error,
-        } = self;
-        if let Some(err) = error {
-            return err.response();
-        }
-        let meta = Meta {
-            etag,
-            last_modified,
-            status,
-            headers,
-        };
-        match decide_response(&meta, req) {
+        let Tagged { value, head } = self;
+        match head.decide(req) {
             Decision::Respond(res) => res,
             Decision::Serialize(last_modified) => match to_json(&value) {
-                Ok(body) => full_response(meta, last_modified, body),
+                Ok(body) => head.full_response(last_modified, body),
                 Err(err) => {
                     HttpResponse::from_error(actix_web::error::JsonPayloadError::Serialize(err))
                 }
@@ -453,52 +412,83 @@ fn to_json<T: Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
 /// Initial capacity of the JSON body buffer.
 const JSON_CAPACITY: usize = 512;
 
-fn decide_response(meta: &Meta, req: &HttpRequest) -> Decision {
-    // Judged once: the same instant decides the evaluation and the headers.
-    let last_modified = LastModified::now(meta.last_modified);
-    let method = core_method(req.method());
-    if !meta.status.is_success() || !matches!(method, Method::Get | Method::Head) {
-        return Decision::Serialize(last_modified);
+impl Head {
+    /// Stores a header; `ETag` and `Last-Modified` go to the validators they are.
+    fn put(&mut self, name: HeaderName, value: HeaderValue) {
+        if name == header::ETAG {
+            match EntityTag::parse(value.as_bytes()) {
+                Ok(tag) => self.etag = tag,
+                Err(_) => self.fail(Invalid::Validator("invalid ETag header value")),
+            }
+        } else if name == header::LAST_MODIFIED {
+            match etag_core::parse_http_date(value.as_bytes()) {
+                Ok(time) => self.last_modified = Some(time),
+                Err(_) => self.fail(Invalid::Validator("invalid Last-Modified header value")),
+            }
+        } else {
+            self.headers.insert(name, value);
+        }
     }
-    let raw = RawConditions::from_headers(req.headers());
-    let current = Current {
-        etag: Some(&meta.etag),
-        last_modified,
-    };
-    // `decide` reports the same 400s as `decide::validate`: no separate validation pass.
-    match decide::decide(method, &raw.conditions(), Some(current)) {
-        decide::Decision::Proceed => Decision::Serialize(last_modified),
-        decide::Decision::NotModified => Decision::Respond(validators::not_modified(
-            Some(&meta.etag),
-            last_modified,
-            Some(&meta.headers),
-            true,
-        )),
-        decide::Decision::Stop(err) => Decision::Respond(
-            err.with_format(PreconditionConfig::from_req(req).format())
-                .error_response(),
-        ),
-    }
-}
 
-fn full_response(meta: Meta, last_modified: LastModified, body: Vec<u8>) -> HttpResponse<BoxBody> {
-    let mut res = HttpResponse::with_body(meta.status, BoxBody::new(Bytes::from(body)));
-    let headers = res.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    validators::write_validators(
-        headers,
-        Some(&meta.etag),
-        last_modified,
-        Some(&meta.headers),
-        true,
-    );
-    for (name, value) in meta.headers {
-        headers.insert(name, value);
+    /// Keeps the first error: the response will be a 500.
+    fn fail(&mut self, err: Invalid) {
+        if self.error.is_none() {
+            self.error = Some(err);
+        }
     }
-    res
+
+    /// What the request gets before anything is serialized: an answer of its own (a 500
+    /// for an invalid header, 304, 412 or 400), or the full response.
+    pub(crate) fn decide(&self, req: &HttpRequest) -> Decision {
+        if let Some(err) = &self.error {
+            return Decision::Respond(err.response());
+        }
+        // Judged once: the same instant decides the evaluation and the headers.
+        let last_modified = LastModified::now(self.last_modified);
+        let method = core_method(req.method());
+        if !self.status.is_success() || !matches!(method, Method::Get | Method::Head) {
+            return Decision::Serialize(last_modified);
+        }
+        let raw = RawConditions::from_headers(req.headers());
+        let current = Current {
+            etag: Some(&self.etag),
+            last_modified,
+        };
+        // `decide` reports the same 400s as `decide::validate`: no separate validation pass.
+        match decide::decide(method, &raw.conditions(), Some(current)) {
+            decide::Decision::Proceed => Decision::Serialize(last_modified),
+            decide::Decision::NotModified => Decision::Respond(validators::not_modified(
+                Some(&self.etag),
+                last_modified,
+                Some(&self.headers),
+                true,
+            )),
+            decide::Decision::Stop(err) => Decision::Respond(
+                err.with_format(PreconditionConfig::from_req(req).format())
+                    .error_response(),
+            ),
+        }
+    }
+
+    fn full_response(self, last_modified: LastModified, body: Vec<u8>) -> HttpResponse<BoxBody> {
+        let mut res = HttpResponse::with_body(self.status, BoxBody::new(Bytes::from(body)));
+        let headers = res.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        validators::write_validators(
+            headers,
+            Some(&self.etag),
+            last_modified,
+            Some(&self.headers),
+            true,
+        );
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
+        res
+    }
 }
 
 /// Why a `Tagged` cannot be sent: a header value that is not valid (a 500, as actix's own
@@ -512,11 +502,13 @@ enum Invalid {
 }
 
 impl Invalid {
-    fn response(self) -> HttpResponse<BoxBody> {
+    fn response(&self) -> HttpResponse<BoxBody> {
         match self {
-            Invalid::Header(err) => HttpResponse::from_error(err),
+            Invalid::Header(err) => HttpResponse::from_error(
+                actix_web::error::ErrorInternalServerError(err.to_string()),
+            ),
             Invalid::Validator(what) => {
-                HttpResponse::from_error(actix_web::error::ErrorInternalServerError(what))
+                HttpResponse::from_error(actix_web::error::ErrorInternalServerError(*what))
             }
         }
     }
