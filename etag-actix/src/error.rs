@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use crate::config::ErrorFormat;
 use crate::headers::tag_value;
 use crate::problem::Problem;
+use crate::representation::StandsFor;
 use crate::validators::{self, LastModified};
 use etag_core::{EntityTag, Header, ParseError};
 
@@ -48,6 +49,8 @@ pub struct PreconditionError {
     last_modified: LastModified,
     /// The headers of the 200 a 304 stands for (boxed: most errors have none).
     headers: Option<Box<HeaderMap>>,
+    /// A compression-aware tag layer handles the request: a 304 records what it stands for.
+    behind_tag_layer: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,7 +259,14 @@ impl PreconditionError {
             etag: None,
             last_modified: LastModified::None,
             headers: None,
+            behind_tag_layer: false,
         }
+    }
+
+    /// Marks the answer to a request that a compression-aware tag layer handles.
+    pub(crate) fn behind_tag_layer(mut self, behind: bool) -> Self {
+        self.behind_tag_layer = behind;
+        self
     }
 
     pub(crate) fn not_modified(etag: Option<EntityTag>, last_modified: LastModified) -> Self {
@@ -347,11 +357,18 @@ impl ResponseError for PreconditionError {
 
     fn error_response(&self) -> HttpResponse {
         if self.kind == Kind::NotModified {
+            // What the 200 carries is known only from the headers given for it.
+            let stands_for = self
+                .headers
+                .as_deref()
+                .filter(|h| self.behind_tag_layer && h.contains_key(header::CONTENT_TYPE))
+                .map(|h| StandsFor::of(StatusCode::OK, h, None));
             return validators::not_modified(
                 self.etag.as_ref(),
                 self.last_modified,
                 self.headers.as_deref(),
                 true,
+                stands_for,
             );
         }
         let mut problem = Problem::new(self.status(), self.to_string())

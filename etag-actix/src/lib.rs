@@ -283,6 +283,7 @@ mod headers;
 mod interop;
 mod preconditions;
 mod problem;
+mod representation;
 mod route;
 mod shallow;
 mod tagged;

@@ -12,6 +12,7 @@ use crate::config::{ErrorFormat, PreconditionConfig};
 use crate::decide;
 use crate::error::PreconditionError;
 use crate::headers::{Lines, RawConditions, core_method};
+use crate::representation::behind_tag_layer;
 use crate::validators::Current;
 
 /// The conditional headers of a request (`If-Match`, `If-None-Match`, `If-Modified-Since`,
@@ -82,6 +83,8 @@ pub struct Preconditions {
     format: ErrorFormat,
     /// The config requires a precondition for this request (428).
     required: bool,
+    /// A compression-aware tag layer handles the request.
+    behind_tag_layer: bool,
 }
 
 /// The lines of one header, owned (a `HeaderValue` clone shares the request's bytes).
@@ -153,6 +156,7 @@ impl Preconditions {
             range: headers.contains_key(header::RANGE),
             format: config.format(),
             required: config.requires_precondition() && requires_precondition(req.method()),
+            behind_tag_layer: behind_tag_layer(req),
         };
         pre.with_raw(|raw| decide::validate(pre.method, &raw.conditions()))
             .map_err(|e| e.with_format(pre.format))?;
@@ -270,7 +274,10 @@ impl Preconditions {
             }
             decide::check(self.method, &conditions, current.map(Current::now))
         })
-        .map_err(|e| e.with_format(self.format))
+        .map_err(|e| {
+            e.with_format(self.format)
+                .behind_tag_layer(self.behind_tag_layer)
+        })
     }
 
     /// Checks the conditions against a loaded model: its [`ETag::etag`] and

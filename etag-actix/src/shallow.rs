@@ -15,6 +15,7 @@ use futures_util::future::LocalBoxFuture;
 use crate::config::PreconditionConfig;
 use crate::decide::{self, Decision};
 use crate::headers::{RawConditions, core_method, tag_value};
+use crate::representation::{StandsFor, behind_tag_layer};
 use crate::validators::{self, Current, LastModified};
 
 /// The default largest body [`ShallowEtag`] buffers: 1 MiB.
@@ -247,7 +248,17 @@ fn respond(
         Decision::Proceed => head.set_body(BoxBody::new(bytes)),
         // The handler's headers hold the validators already (and their Date, if any).
         Decision::NotModified => {
-            validators::not_modified(None, LastModified::None, Some(head.headers()), false)
+            let stands_for = behind_tag_layer(req).then(|| StandsFor {
+                empty: bytes.is_empty(),
+                ..StandsFor::of(head.status(), head.headers(), None)
+            });
+            validators::not_modified(
+                None,
+                LastModified::None,
+                Some(head.headers()),
+                false,
+                stands_for,
+            )
         }
         Decision::Stop(err) => err
             .with_format(PreconditionConfig::from_req(req).format())

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::config::PreconditionConfig;
 use crate::decide;
 use crate::headers::{RawConditions, core_method};
+use crate::representation::{StandsFor, behind_tag_layer};
 use crate::validators::{self, Current, LastModified};
 
 /// A JSON response with validators: `ETag` (and `Last-Modified`), answering conditional
@@ -409,6 +410,9 @@ fn to_json<T: Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
     Ok(body)
 }
 
+/// The `Content-Type` of a `Tagged` body.
+const JSON: &str = "application/json";
+
 /// Initial capacity of the JSON body buffer.
 const JSON_CAPACITY: usize = 512;
 
@@ -462,6 +466,13 @@ impl Head {
                 last_modified,
                 Some(&self.headers),
                 true,
+                behind_tag_layer(req).then(|| {
+                    StandsFor::of(
+                        self.status,
+                        &self.headers,
+                        Some(HeaderValue::from_static(JSON)),
+                    )
+                }),
             )),
             decide::Decision::Stop(err) => Decision::Respond(
                 err.with_format(PreconditionConfig::from_req(req).format())
@@ -473,10 +484,7 @@ impl Head {
     fn full_response(self, last_modified: LastModified, body: Vec<u8>) -> HttpResponse<BoxBody> {
         let mut res = HttpResponse::with_body(self.status, BoxBody::new(Bytes::from(body)));
         let headers = res.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
         validators::write_validators(
             headers,
             Some(&self.etag),

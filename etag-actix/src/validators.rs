@@ -10,6 +10,7 @@ use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use etag_core::{EntityTag, Validators};
 
 use crate::headers::{NO_CACHE, http_date, kept_on_304, tag_value};
+use crate::representation::StandsFor;
 
 /// A modification time as it may be used at one instant.
 ///
@@ -147,14 +148,21 @@ pub(crate) fn write_validators(
 /// A `304 Not Modified`: the validator headers (see [`write_validators`]), then the headers
 /// of `own` (those of the 200) that a 304 keeps, except the ones already written. No body,
 /// no `Content-Type`/`Content-Length`.
+///
+/// `stands_for`, when given, is recorded on the response for a tag layer around it (see
+/// [`StandsFor`]).
 pub(crate) fn not_modified(
     etag: Option<&EntityTag>,
     last_modified: LastModified,
     own: Option<&HeaderMap>,
     default_cache_control: bool,
+    stands_for: Option<StandsFor>,
 ) -> HttpResponse<BoxBody> {
     let mut res =
         HttpResponse::with_body(StatusCode::NOT_MODIFIED, BoxBody::new(body::None::new()));
+    if let Some(stands_for) = stands_for {
+        res.extensions_mut().insert(stands_for);
+    }
     let out = res.headers_mut();
     write_validators(out, etag, last_modified, own, default_cache_control);
     if let Some(own) = own {

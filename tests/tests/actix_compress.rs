@@ -504,3 +504,159 @@ async fn dropped_members_keep_if_modified_since_ignored() {
         StatusCode::OK
     );
 }
+
+/// A representation `Compress` never encodes: an image, a video, a body that carries its
+/// own `Content-Encoding`. Its 304s must carry the tag of that unencoded 200, whatever the
+/// client accepts (RFC 9111 §4.3.4: a 304 updates the stored response its tag names).
+async fn image() -> Tagged<String> {
+    Tagged::with_etag("x".repeat(300), EntityTag::strong("img1").unwrap())
+        .last_modified(changed())
+        .insert_header((header::CONTENT_TYPE, "image/png"))
+}
+
+async fn video() -> Tagged<String> {
+    Tagged::with_etag("x".repeat(300), EntityTag::strong("vid1").unwrap())
+        .last_modified(changed())
+        .insert_header((header::CONTENT_TYPE, "video/mp4"))
+}
+
+async fn svg() -> Tagged<String> {
+    Tagged::with_etag("x".repeat(300), EntityTag::strong("svg1").unwrap())
+        .last_modified(changed())
+        .insert_header((header::CONTENT_TYPE, "image/svg+xml"))
+}
+
+async fn own_coding() -> Tagged<String> {
+    Tagged::with_etag("x".repeat(300), EntityTag::strong("pre1").unwrap())
+        .last_modified(changed())
+        .insert_header((header::CONTENT_ENCODING, "br"))
+}
+
+/// The 200 and the 304s (by date, by `*`, by the 200's own tag) carry one tag, for every
+/// coding a client may ask for.
+#[actix_web::test]
+async fn a_304_carries_the_tag_of_the_200_it_stands_for() {
+    let app = test::init_service(
+        App::new()
+            .wrap(TaggedCompress::default())
+            .route("/image", get_or_head().to(image))
+            .route("/video", get_or_head().to(video))
+            .route("/svg", get_or_head().to(svg))
+            .route("/own", get_or_head().to(own_coding))
+            .configure(routes),
+    )
+    .await;
+    for path in ["/image", "/video", "/svg", "/own", "/p"] {
+        for accept in [
+            None,
+            Some("gzip"),
+            Some("br"),
+            Some("zstd"),
+            Some("deflate"),
+        ] {
+            let get = || {
+                let req = test::TestRequest::get().uri(path);
+                match accept {
+                    Some(a) => req.insert_header((header::ACCEPT_ENCODING, a)),
+                    None => req,
+                }
+            };
+            let full = test::call_service(&app, get().to_request()).await;
+            assert_eq!(full.status(), StatusCode::OK);
+            let tag = header(&full, header::ETAG).unwrap();
+            for (name, value) in [
+                (header::IF_MODIFIED_SINCE, IMF.to_owned()),
+                (header::IF_NONE_MATCH, "*".to_owned()),
+                (header::IF_NONE_MATCH, tag.clone()),
+            ] {
+                let req = get().insert_header((name.clone(), value.clone()));
+                let res = test::call_service(&app, req.to_request()).await;
+                assert_eq!(
+                    res.status(),
+                    StatusCode::NOT_MODIFIED,
+                    "{path} {accept:?} {name}"
+                );
+                assert_eq!(
+                    header(&res, header::ETAG).as_ref(),
+                    Some(&tag),
+                    "{path} {accept:?} {name}: {value}"
+                );
+            }
+        }
+    }
+}
+
+async fn suffixed_by_hand_replace(pre: Preconditions) -> Result<HttpResponse, actix_web::Error> {
+    pre.check(&ByHand)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+struct ByHand;
+
+impl ETag for ByHand {
+    fn etag(&self) -> EntityTag {
+        EntityTag::strong("report.gzip").unwrap()
+    }
+}
+
+/// The 412 of a stale write carries the current tag in a form that, sent back as
+/// `If-Match`, succeeds: here a handler tag that itself ends in a coding suffix.
+#[actix_web::test]
+async fn a_412_tag_sent_back_as_if_match_succeeds() {
+    let app = test::init_service(
+        App::new()
+            .wrap(TaggedCompress::default())
+            .route("/f", web::put().to(suffixed_by_hand_replace))
+            .configure(routes),
+    )
+    .await;
+    for (path, accept) in [
+        ("/f", None),
+        ("/f", Some("gzip")),
+        ("/p", None),
+        ("/p", Some("br")),
+    ] {
+        let put = |tag: &str| {
+            let req = test::TestRequest::put()
+                .uri(path)
+                .insert_header((header::IF_MATCH, tag.to_owned()));
+            match accept {
+                Some(a) => req.insert_header((header::ACCEPT_ENCODING, a)),
+                None => req,
+            }
+        };
+        let res = test::call_service(&app, put("\"stale\"").to_request()).await;
+        assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED, "{path}");
+        let current = header(&res, header::ETAG).unwrap();
+        let res = test::call_service(&app, put(&current).to_request()).await;
+        assert!(
+            res.status().is_success(),
+            "{path} {accept:?}: If-Match {current} got {}",
+            res.status()
+        );
+    }
+}
+
+/// Whatever codings this build of actix-web can produce, the tag's suffix is the coding
+/// of the body it is sent with, and a 304 by date names the same variant.
+#[actix_web::test]
+async fn the_suffix_follows_what_compress_actually_produced() {
+    let app = tagged_app!();
+    for coding in ["br", "gzip", "deflate", "zstd", "identity"] {
+        let full = test::call_service(&app, get(Some(coding)).to_request()).await;
+        let applied = header(&full, header::CONTENT_ENCODING);
+        let expected = match &applied {
+            Some(c) => suffixed(c),
+            None => widget_tag(),
+        };
+        assert_eq!(
+            header(&full, header::ETAG),
+            Some(expected.clone()),
+            "{coding}"
+        );
+        let req = get(Some(coding)).insert_header((header::IF_MODIFIED_SINCE, IMF));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(header(&res, header::ETAG), Some(expected), "{coding}: 304");
+    }
+}
