@@ -207,6 +207,28 @@ pub enum RangeDecision {
     Full,
 }
 
+/// The condition that protects a write (RFC 6585 §3), strongest first; see
+/// [`Conditions::write_guard`] for the rule.
+///
+/// # Examples
+///
+/// ```
+/// use etag_core::{Conditions, WriteGuard};
+///
+/// let c = Conditions { if_none_match: &[b"*"], ..Conditions::default() };
+/// assert_eq!(c.write_guard(), Some(WriteGuard::CreateOnly));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WriteGuard {
+    /// `If-Match`: the write applies only to the state the client holds.
+    Tags,
+    /// `If-None-Match: *`: the write creates the resource only if it does not exist.
+    CreateOnly,
+    /// A valid `If-Unmodified-Since`: the write applies only if the resource was not
+    /// modified since that date.
+    Date,
+}
+
 impl Conditions<'_> {
     /// Evaluates the conditions against the current state (`None`: no current representation).
     ///
@@ -322,11 +344,58 @@ impl Conditions<'_> {
         Ok(())
     }
 
-    /// Whether the request carries a precondition that protects a write: `If-Match`
-    /// (present, whatever its value), or an `If-Unmodified-Since` that
-    /// [`evaluate`](Self::evaluate) uses: one line holding a valid HTTP-date. A server that
-    /// requires conditional writes answers `428 Precondition Required` when this is false
-    /// (RFC 6585 §3); an invalid date, which evaluation ignores, protects nothing.
+    /// The condition of the request that protects a write, strongest first; `None` when it
+    /// has none. The one rule for `428 Precondition Required` (RFC 6585 §3):
+    ///
+    /// 1. `If-Match` present, whatever its value: [`WriteGuard::Tags`] (a malformed one is
+    ///    a `400` from [`evaluate`](Self::evaluate) before this matters);
+    /// 2. else `If-None-Match` that is exactly `*` ("create only if absent"):
+    ///    [`WriteGuard::CreateOnly`]; a list of tags does not protect a write, and a
+    ///    malformed value protects nothing;
+    /// 3. else `If-Unmodified-Since` on exactly one line holding a valid HTTP-date, in any
+    ///    of the three forms and of any year the evaluator reads (dates before 1970
+    ///    included, which [`parse_http_date`](crate::parse_http_date) rejects):
+    ///    [`WriteGuard::Date`]. An invalid date, which evaluation ignores, protects nothing.
+    ///
+    /// `If-Modified-Since` and `If-Range` never protect a write. Never allocates.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_core::{Conditions, WriteGuard};
+    ///
+    /// assert_eq!(Conditions::default().write_guard(), None);
+    ///
+    /// let tags = Conditions { if_match: &[b"\"v1\""], ..Conditions::default() };
+    /// assert_eq!(tags.write_guard(), Some(WriteGuard::Tags));
+    ///
+    /// let create = Conditions { if_none_match: &[b"*"], ..Conditions::default() };
+    /// assert_eq!(create.write_guard(), Some(WriteGuard::CreateOnly));
+    ///
+    /// let dated = Conditions {
+    ///     if_unmodified_since: &[b"Sat, 01 Jan 1966 00:00:00 GMT"],
+    ///     ..Conditions::default()
+    /// };
+    /// assert_eq!(dated.write_guard(), Some(WriteGuard::Date));
+    ///
+    /// let garbage = Conditions { if_unmodified_since: &[b"yesterday"], ..Conditions::default() };
+    /// assert_eq!(garbage.write_guard(), None);
+    /// ```
+    pub fn write_guard(&self) -> Option<WriteGuard> {
+        if !self.if_match.is_empty() {
+            return Some(WriteGuard::Tags);
+        }
+        if !self.if_none_match.is_empty()
+            && scan(self.if_none_match, None, false, false).is_ok_and(|list| list.any)
+        {
+            return Some(WriteGuard::CreateOnly);
+        }
+        single_date(self.if_unmodified_since).map(|_| WriteGuard::Date)
+    }
+
+    /// Whether the request carries a precondition that protects a write: whether
+    /// [`write_guard`](Self::write_guard) finds one. A server that requires conditional
+    /// writes answers `428 Precondition Required` when this is false (RFC 6585 §3).
     ///
     /// # Examples
     ///
@@ -336,6 +405,8 @@ impl Conditions<'_> {
     /// assert!(!Conditions::default().has_write_precondition());
     /// let conditions = Conditions { if_match: &[b"*"], ..Conditions::default() };
     /// assert!(conditions.has_write_precondition());
+    /// let create = Conditions { if_none_match: &[b"*"], ..Conditions::default() };
+    /// assert!(create.has_write_precondition());
     ///
     /// let dated = Conditions {
     ///     if_unmodified_since: &[b"Sun, 06 Nov 1994 08:49:37 GMT"],
@@ -346,7 +417,7 @@ impl Conditions<'_> {
     /// assert!(!garbage.has_write_precondition());
     /// ```
     pub fn has_write_precondition(&self) -> bool {
-        !self.if_match.is_empty() || single_date(self.if_unmodified_since).is_some()
+        self.write_guard().is_some()
     }
 
     /// `If-Match`: absent, or validated and compared (strongly) with the current tag.

@@ -9,7 +9,7 @@ mod header;
 mod list;
 mod method;
 
-pub use conditions::{Conditions, Outcome, RangeDecision, Validators};
+pub use conditions::{Conditions, Outcome, RangeDecision, Validators, WriteGuard};
 pub use date::{InvalidDate, format_http_date, parse_http_date};
 pub use encode::{ETag, EncodeTag, ModificationTime, TagEncoder};
 pub use entity_tag::{EntityTag, EntityTagRef};
