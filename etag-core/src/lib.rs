@@ -10,7 +10,9 @@ mod list;
 mod method;
 
 pub use conditions::{Conditions, Outcome, RangeDecision, Validators, WriteGuard};
-pub use date::{InvalidDate, format_http_date, parse_http_date};
+pub use date::{
+    HttpDate, InvalidDate, format_http_date, from_unix_seconds, parse_http_date, unix_seconds,
+};
 pub use encode::{ETag, EncodeTag, ModificationTime, TagEncoder};
 pub use entity_tag::{EntityTag, EntityTagRef};
 pub use error::ParseError;
