@@ -1,7 +1,7 @@
 //! Validation and evaluation shared by the extractor, the responder and the middlewares
 //! (crate-internal).
 
-use etag_core::{Conditions, Method, Outcome, TagList, Validators};
+use etag_core::{Conditions, Method, Outcome, Validators};
 
 use crate::error::PreconditionError;
 use crate::validators::{Current, LastModified};
@@ -100,30 +100,12 @@ pub(crate) fn check(
     }
 }
 
-/// The condition that protects a write (RFC 6585 §3), strongest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum WriteGuard {
-    /// `If-Match` (present; a malformed one is a 400 before this matters).
-    Tags,
-    /// `If-None-Match: *` ("create only if absent").
-    CreateOnly,
-    /// A valid `If-Unmodified-Since` (one line, an HTTP-date): an invalid one is ignored by
-    /// the evaluation, so it protects nothing.
-    Date,
-}
+pub(crate) use etag_core::WriteGuard;
 
-/// The strongest condition of the request that protects a write, if any.
+/// The strongest condition of the request that protects a write, if any: etag-core's one
+/// rule ([`Conditions::write_guard`]).
 pub(crate) fn write_guard(c: &Conditions<'_>) -> Option<WriteGuard> {
-    if !c.if_match.is_empty() {
-        return Some(WriteGuard::Tags);
-    }
-    if !c.if_none_match.is_empty() && TagList::parse(c.if_none_match).is_ok_and(TagList::is_any) {
-        return Some(WriteGuard::CreateOnly);
-    }
-    match c.if_unmodified_since {
-        [line] if etag_core::parse_http_date(line).is_ok() => Some(WriteGuard::Date),
-        _ => None,
-    }
+    c.write_guard()
 }
 
 /// The 428 rule (RFC 6585 §3), decided once existence is known: whether a write that must
@@ -326,5 +308,22 @@ mod tests {
             ..Conditions::default()
         };
         assert_eq!(guard(c), Some(WriteGuard::Tags));
+    }
+
+    /// A date before 1970 is a valid HTTP-date that the evaluation uses (a resource modified
+    /// since fails it), so it protects a write, as in etag-core's rule.
+    #[test]
+    fn write_guard_dates_before_1970() {
+        for line in [
+            b"Sat, 01 Jan 1966 00:00:00 GMT".as_slice(),
+            b"Sat Jan  1 00:00:00 1966",
+        ] {
+            let c = Conditions {
+                if_unmodified_since: &[line],
+                ..Conditions::default()
+            };
+            assert_eq!(write_guard(&c), Some(WriteGuard::Date), "{line:?}");
+            assert_eq!(write_guard(&c), c.write_guard());
+        }
     }
 }

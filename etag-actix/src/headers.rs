@@ -1,6 +1,5 @@
 //! Reading conditional headers as raw lines and writing validator headers (crate-internal).
 
-use core::fmt::{self, Write as _};
 use std::time::SystemTime;
 
 use actix_web::web::Bytes;
@@ -43,35 +42,10 @@ pub(crate) fn tag_value(tag: &EntityTag) -> Option<HeaderValue> {
     HeaderValue::from_maybe_shared(Bytes::from(out)).ok()
 }
 
-/// IMF-fixdate header value of a time (`None` before the epoch or beyond year 9999),
-/// formatted on the stack.
+/// IMF-fixdate header value of a time, formatted on the stack by etag-core's one rule
+/// ([`etag_core::HttpDate`]: whole seconds, clamped to 1970..=9999). Always `Some`.
 pub(crate) fn http_date(time: SystemTime) -> Option<HeaderValue> {
-    let secs = time.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
-    if secs >= 253_402_300_800 {
-        return None;
-    }
-    let mut buf = StackText {
-        bytes: [0; 32],
-        len: 0,
-    };
-    write!(buf, "{}", httpdate::HttpDate::from(time)).ok()?;
-    HeaderValue::from_bytes(buf.bytes.get(..buf.len)?).ok()
-}
-
-/// A small fixed buffer that `write!` can fill.
-struct StackText {
-    bytes: [u8; 32],
-    len: usize,
-}
-
-impl fmt::Write for StackText {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
+    HeaderValue::from_bytes(etag_core::HttpDate::new(time).as_bytes()).ok()
 }
 
 /// The lines of one header, borrowed from the request, without allocating for up to four lines.

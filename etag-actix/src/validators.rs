@@ -1,7 +1,7 @@
 //! The current validators as they are sent and evaluated (crate-internal): the same-second
 //! rule of `Last-Modified`, the validator headers of a response, and the 304.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use actix_web::HttpResponse;
 use actix_web::body::{self, BoxBody};
@@ -74,25 +74,15 @@ pub(crate) fn usable_last_modified(time: Option<SystemTime>, now: SystemTime) ->
     }
 }
 
-/// Whole seconds since the epoch, rounded down (towards the past before it).
+/// Whole seconds since the epoch, rounded down (towards the past before it): etag-core's
+/// one rule ([`etag_core::unix_seconds`]).
 fn whole_seconds(time: SystemTime) -> i128 {
-    match time.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(after) => i128::from(after.as_secs()),
-        Err(before) => {
-            let before = before.duration();
-            -(i128::from(before.as_secs()) + i128::from(before.subsec_nanos() > 0))
-        }
-    }
+    etag_core::unix_seconds(time)
 }
 
-/// The instant of a whole second since the epoch.
+/// The instant of a whole second since the epoch ([`etag_core::from_unix_seconds`]).
 fn at_second(second: i128) -> Option<SystemTime> {
-    let magnitude = Duration::from_secs(u64::try_from(second.unsigned_abs()).ok()?);
-    if second >= 0 {
-        SystemTime::UNIX_EPOCH.checked_add(magnitude)
-    } else {
-        SystemTime::UNIX_EPOCH.checked_sub(magnitude)
-    }
+    etag_core::from_unix_seconds(second)
 }
 
 /// The current validators of a resource, with the modification time judged.
@@ -179,6 +169,8 @@ pub(crate) fn not_modified(
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     fn at(millis: u64) -> SystemTime {

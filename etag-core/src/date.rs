@@ -276,15 +276,182 @@ fn current_year(t: SystemTime) -> u64 {
     }
 }
 
+/// The first second an HTTP date is written for: 1970-01-01 00:00:00 GMT, the earliest that
+/// [`parse_http_date`] reads back.
+const MIN_SECONDS: i128 = 0;
 /// The last second that IMF-fixdate can express: 9999-12-31 23:59:59 GMT.
-const MAX_SECONDS: u64 = 253_402_300_799;
+const MAX_SECONDS: i128 = 253_402_300_799;
+
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), formatted on the stack: the form a
+/// server sends in `Last-Modified` and `Date`.
+///
+/// This is the one rule by which etag-core and etag-actix write HTTP dates:
+///
+/// - **whole seconds, rounded toward the past** (see [`unix_seconds`]): `08:49:37.900` is
+///   written `08:49:37`, the second that [`Conditions::evaluate`](crate::Conditions::evaluate)
+///   compares a date with;
+/// - **clamped to what [`parse_http_date`] reads back**, 1970-01-01 00:00:00 to
+///   9999-12-31 23:59:59 GMT: an earlier time is written as the epoch, a later one as
+///   the last second of the year 9999. So whatever is written parses again, and nothing
+///   panics.
+///
+/// Formatting never allocates; [`format_http_date`] is the same text as a `String`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use etag_core::HttpDate;
+///
+/// let t = UNIX_EPOCH + Duration::from_millis(784_111_777_900);
+/// let date = HttpDate::new(t);
+/// assert_eq!(date.as_str(), "Sun, 06 Nov 1994 08:49:37 GMT");
+/// assert_eq!(date.to_string(), "Sun, 06 Nov 1994 08:49:37 GMT");
+///
+/// // Before 1970: the epoch.
+/// let old = UNIX_EPOCH - Duration::from_secs(86_400);
+/// assert_eq!(HttpDate::new(old).as_str(), "Thu, 01 Jan 1970 00:00:00 GMT");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HttpDate {
+    text: [u8; IMF_LEN],
+}
+
+impl HttpDate {
+    /// The IMF-fixdate of `time`, clamped as the [type docs](Self) say.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::UNIX_EPOCH;
+    /// use etag_core::HttpDate;
+    ///
+    /// assert_eq!(HttpDate::new(UNIX_EPOCH).as_str(), "Thu, 01 Jan 1970 00:00:00 GMT");
+    /// ```
+    #[must_use]
+    pub fn new(time: SystemTime) -> Self {
+        Self::from_seconds(unix_seconds(time).clamp(MIN_SECONDS, MAX_SECONDS))
+    }
+
+    /// Formats a whole second in `MIN_SECONDS..=MAX_SECONDS` (Howard Hinnant's
+    /// civil_from_days).
+    fn from_seconds(seconds: i128) -> Self {
+        let days = seconds.div_euclid(86_400);
+        let second_of_day = seconds.rem_euclid(86_400);
+        // 1970-01-01 was a Thursday.
+        let weekday = (days + 4).rem_euclid(7);
+        // Days since 0000-03-01, in 400-year eras (non-negative in the clamped range).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let day_of_era = z.rem_euclid(146_097);
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let march_month = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * march_month + 2) / 5 + 1;
+        // March-based months 10 and 11 are January and February of the next year.
+        let (month, year) = if march_month >= 10 {
+            (march_month - 9, year_of_era + era * 400 + 1)
+        } else {
+            (march_month + 3, year_of_era + era * 400)
+        };
+
+        const WEEKDAYS: [&[u8; 3]; 7] = [b"Sun", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat"];
+        const MONTHS: [&[u8; 3]; 12] = [
+            b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+            b"Dec",
+        ];
+        let name = |names: &[&'static [u8; 3]], i: i128| {
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| names.get(i))
+                .copied()
+                .unwrap_or(b"???")
+        };
+        let digit = |value: i128, place: i128| b'0' + (value / place % 10) as u8;
+
+        let mut text = *b"Www, DD Mon YYYY HH:MM:SS GMT";
+        text[..3].copy_from_slice(name(&WEEKDAYS, weekday));
+        text[5] = digit(day, 10);
+        text[6] = digit(day, 1);
+        text[8..11].copy_from_slice(name(&MONTHS, month - 1));
+        text[12] = digit(year, 1000);
+        text[13] = digit(year, 100);
+        text[14] = digit(year, 10);
+        text[15] = digit(year, 1);
+        let (hour, minute, second) = (
+            second_of_day / 3600,
+            second_of_day / 60 % 60,
+            second_of_day % 60,
+        );
+        text[17] = digit(hour, 10);
+        text[18] = digit(hour, 1);
+        text[20] = digit(minute, 10);
+        text[21] = digit(minute, 1);
+        text[23] = digit(second, 10);
+        text[24] = digit(second, 1);
+        Self { text }
+    }
+
+    /// The date as text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use etag_core::HttpDate;
+    ///
+    /// let date = HttpDate::new(UNIX_EPOCH + Duration::from_secs(951_782_400));
+    /// assert_eq!(date.as_str(), "Tue, 29 Feb 2000 00:00:00 GMT");
+    /// ```
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Always ASCII; the fallback is not reached and keeps this panic-free.
+        core::str::from_utf8(&self.text).unwrap_or("Thu, 01 Jan 1970 00:00:00 GMT")
+    }
+
+    /// The date as bytes, ready for a header value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::UNIX_EPOCH;
+    /// use etag_core::HttpDate;
+    ///
+    /// assert_eq!(HttpDate::new(UNIX_EPOCH).as_bytes(), b"Thu, 01 Jan 1970 00:00:00 GMT");
+    /// ```
+    #[must_use]
+    pub const fn as_bytes(&self) -> &[u8] {
+        &self.text
+    }
+}
+
+impl From<SystemTime> for HttpDate {
+    /// The same as [`HttpDate::new`].
+    fn from(time: SystemTime) -> Self {
+        Self::new(time)
+    }
+}
+
+impl fmt::Display for HttpDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for HttpDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("HttpDate").field(&self.as_str()).finish()
+    }
+}
 
 /// Formats a time as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form a server
-/// sends in `Last-Modified` and `Date`.
+/// sends in `Last-Modified` and `Date`: [`HttpDate`] as a `String`.
 ///
-/// Sub-second precision is dropped (HTTP dates have whole seconds). Times that the format
-/// cannot express are clamped: anything before 1970 is written as the epoch, anything after
-/// the year 9999 as its last second. It never panics.
+/// Sub-second precision is dropped (HTTP dates have whole seconds). Times that
+/// [`parse_http_date`] cannot read back are clamped, by [`HttpDate`]'s one rule: anything
+/// before 1970 is written as the epoch, anything after the year 9999 as its last second.
+/// It never panics.
 ///
 /// # Examples
 ///
@@ -296,21 +463,67 @@ const MAX_SECONDS: u64 = 253_402_300_799;
 /// assert_eq!(format_http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
 /// ```
 pub fn format_http_date(time: SystemTime) -> String {
-    let seconds = time
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs().min(MAX_SECONDS));
-    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds))
+    HttpDate::new(time).as_str().to_owned()
 }
 
-/// Whole seconds since the epoch, rounded down (also before the epoch).
-pub(crate) fn unix_seconds(time: SystemTime) -> i128 {
+/// Whole seconds since 1970-01-01 00:00:00 UTC, rounded toward the past (also before the
+/// epoch: half a second before it is second `-1`): the second a time falls in, which its
+/// HTTP date shows. The one rule by which etag-core and etag-actix turn a time into
+/// seconds.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use etag_core::unix_seconds;
+///
+/// assert_eq!(unix_seconds(UNIX_EPOCH + Duration::from_millis(5_999)), 5);
+/// assert_eq!(unix_seconds(UNIX_EPOCH - Duration::from_millis(500)), -1);
+/// assert_eq!(unix_seconds(UNIX_EPOCH - Duration::from_secs(2)), -2);
+/// ```
+#[must_use]
+pub fn unix_seconds(time: SystemTime) -> i128 {
+    unix_parts(time).0
+}
+
+/// `time` as ([`unix_seconds`], the nanoseconds into that second): half a second before the
+/// epoch is `(-1, 500_000_000)`. Shared with the tag encoding of instants.
+pub(crate) fn unix_parts(time: SystemTime) -> (i128, u32) {
     match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => i128::from(after.as_secs()),
+        Ok(after) => (i128::from(after.as_secs()), after.subsec_nanos()),
         Err(before) => {
             let before = before.duration();
-            let up = i128::from(before.subsec_nanos() > 0);
-            -(i128::from(before.as_secs()) + up)
+            let seconds = -i128::from(before.as_secs());
+            match before.subsec_nanos() {
+                0 => (seconds, 0),
+                nanos => (seconds - 1, 1_000_000_000 - nanos),
+            }
         }
+    }
+}
+
+/// The instant a whole second since 1970-01-01 00:00:00 UTC starts at (negative: before
+/// the epoch); `None` when the platform's `SystemTime` cannot represent it. The inverse of
+/// [`unix_seconds`] on whole seconds.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use etag_core::{from_unix_seconds, unix_seconds};
+///
+/// assert_eq!(from_unix_seconds(-1), Some(UNIX_EPOCH - Duration::from_secs(1)));
+/// let t = UNIX_EPOCH + Duration::from_millis(1_500);
+/// assert_eq!(from_unix_seconds(unix_seconds(t)), Some(UNIX_EPOCH + Duration::from_secs(1)));
+/// assert_eq!(from_unix_seconds(i128::MAX), None);
+/// ```
+#[must_use]
+pub fn from_unix_seconds(seconds: i128) -> Option<SystemTime> {
+    let magnitude = Duration::from_secs(u64::try_from(seconds.unsigned_abs()).ok()?);
+    if seconds >= 0 {
+        UNIX_EPOCH.checked_add(magnitude)
+    } else {
+        UNIX_EPOCH.checked_sub(magnitude)
     }
 }
 
@@ -444,7 +657,7 @@ mod tests {
             "Thu, 01 Jan 1970 00:00:00 GMT"
         );
         assert_eq!(
-            format_http_date(at(MAX_SECONDS) + Duration::from_secs(86_400 * 400)),
+            format_http_date(at(MAX_SECONDS as u64) + Duration::from_secs(86_400 * 400)),
             "Fri, 31 Dec 9999 23:59:59 GMT"
         );
         let t = at(784_111_777) + Duration::from_nanos(999_999_999);
@@ -453,6 +666,69 @@ mod tests {
             parse_http_date(format_http_date(t).as_bytes()),
             Ok(at(784_111_777))
         );
+    }
+
+    /// `HttpDate` against `httpdate`'s formatter (an independent implementation) at the
+    /// edges of months, leap days, centuries and the clamped range.
+    #[test]
+    fn http_date_agrees_with_httpdate() {
+        let mut seconds: Vec<u64> = vec![
+            0,
+            1,
+            59,
+            86_399,
+            86_400,
+            784_111_777,
+            951_782_400,   // 2000-02-29
+            978_307_199,   // 2000-12-31 23:59:59
+            4_107_542_400, // 2100-03-01
+            253_402_300_799,
+        ];
+        // Every 12 345 678 s (about 143 days) up to the year 9999.
+        seconds.extend((0..20_526).map(|i| i * 12_345_678));
+        for s in seconds {
+            let t = at(s);
+            assert_eq!(HttpDate::new(t).as_str(), httpdate::fmt_http_date(t), "{s}");
+        }
+    }
+
+    #[test]
+    fn http_date_clamps_and_rounds_toward_the_past() {
+        let epoch = "Thu, 01 Jan 1970 00:00:00 GMT";
+        assert_eq!(
+            HttpDate::new(UNIX_EPOCH - Duration::from_nanos(1)).as_str(),
+            epoch
+        );
+        assert_eq!(
+            HttpDate::new(UNIX_EPOCH - Duration::from_secs(1 << 40)).as_str(),
+            epoch
+        );
+        let last = "Fri, 31 Dec 9999 23:59:59 GMT";
+        assert_eq!(HttpDate::new(at(253_402_300_800)).as_str(), last);
+        assert_eq!(HttpDate::new(at(u64::MAX / 4)).as_str(), last);
+        let t = at(784_111_777) + Duration::from_nanos(999_999_999);
+        assert_eq!(HttpDate::new(t).as_str(), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(HttpDate::from(t).to_string(), format_http_date(t));
+        assert_eq!(
+            format!("{:?}", HttpDate::new(t)),
+            "HttpDate(\"Sun, 06 Nov 1994 08:49:37 GMT\")"
+        );
+        // Whatever is written parses back to its second.
+        for time in [UNIX_EPOCH - Duration::from_secs(5), t, at(u64::MAX / 4)] {
+            let text = HttpDate::new(time);
+            let back = parse_http_date(text.as_bytes()).map(unix_seconds);
+            assert_eq!(back, Ok(unix_seconds(time).clamp(MIN_SECONDS, MAX_SECONDS)));
+        }
+    }
+
+    #[test]
+    fn from_unix_seconds_inverts_unix_seconds() {
+        for s in [-126_230_400_i128, -2, -1, 0, 1, 784_111_777, MAX_SECONDS] {
+            let time = from_unix_seconds(s);
+            assert_eq!(time.map(unix_seconds), Some(s), "{s}");
+        }
+        assert_eq!(from_unix_seconds(i128::MIN), None);
+        assert_eq!(from_unix_seconds(i128::from(u64::MAX) + 1), None);
     }
 
     #[test]

@@ -8,7 +8,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use etag_core::{Conditions, EntityTag, Header, Method, Outcome, RangeDecision, Validators};
+use etag_core::{
+    Conditions, EntityTag, Header, Method, Outcome, RangeDecision, Validators, WriteGuard,
+};
 
 use Header::IfUnmodifiedSince as IUS;
 use Header::{IfMatch as IM, IfModifiedSince as IMS, IfNoneMatch as INM, IfRange as IR};
@@ -430,9 +432,11 @@ fn check(case: &Case) -> Result<(), String> {
         }
         _ => {}
     }
-    // `has_write_precondition` is "If-Match present, or an If-Unmodified-Since that the
-    // evaluation uses". The second is found by behaviour: such a date fails against a
-    // resource modified after every HTTP-date (the year 9999 is the last one).
+    // The write guard is "If-Match present; else If-None-Match that is `*`; else an
+    // If-Unmodified-Since that the evaluation uses", and `has_write_precondition` is whether
+    // there is one. The last two are found by behaviour: `*` alone fails a PUT on a resource
+    // without an entity tag (no list of tags can match it), and a usable date fails against
+    // a resource modified after every HTTP-date (the year 9999 is the last one).
     let late = Validators {
         etag: None,
         last_modified: Some(UNIX_EPOCH + Duration::from_secs(300_000_000_000)),
@@ -442,7 +446,29 @@ fn check(case: &Case) -> Result<(), String> {
         ..Conditions::default()
     };
     let ius_used = ius_only.evaluate(Method::Put, Some(late)) == Outcome::PreconditionFailed(IUS);
-    let write = !im.is_empty() || ius_used;
+    let untagged = Validators {
+        etag: None,
+        last_modified: None,
+    };
+    let inm_only = Conditions {
+        if_none_match: &inm,
+        ..Conditions::default()
+    };
+    let inm_star = !inm.is_empty()
+        && inm_only.evaluate(Method::Put, Some(untagged)) == Outcome::PreconditionFailed(INM);
+    let guard = if !im.is_empty() {
+        Some(WriteGuard::Tags)
+    } else if inm_star {
+        Some(WriteGuard::CreateOnly)
+    } else if ius_used {
+        Some(WriteGuard::Date)
+    } else {
+        None
+    };
+    if conditions.write_guard() != guard {
+        return Err(format!("{}: write_guard should be {guard:?}", case.name));
+    }
+    let write = guard.is_some();
     if conditions.has_write_precondition() != write {
         return Err(format!(
             "{}: has_write_precondition should be {write}",
@@ -472,7 +498,7 @@ fn table() {
 /// Only what the evaluation would use counts as a write precondition (RFC 6585 §3: the
 /// server requires a condition; an ignored one protects nothing).
 #[test]
-fn write_precondition_needs_if_match_or_a_usable_date() {
+fn write_precondition_needs_if_match_create_only_or_a_usable_date() {
     let with = |im: &'static [&'static [u8]], ius: &'static [&'static [u8]]| Conditions {
         if_match: im,
         if_unmodified_since: ius,
@@ -506,13 +532,26 @@ fn write_precondition_needs_if_match_or_a_usable_date() {
     for &ius in ignored {
         assert!(!with(&[], ius).has_write_precondition(), "{ius:?}");
     }
-    // Neither If-None-Match nor If-Modified-Since protects a write.
+    // Neither a list of tags in If-None-Match nor If-Modified-Since protects a write.
     let others = Conditions {
-        if_none_match: &[b"*"],
+        if_none_match: &[b"\"v1\""],
         if_modified_since: &[T0_IMF],
         ..Conditions::default()
     };
     assert!(!others.has_write_precondition());
+    // `If-None-Match: *` does ("create only if absent"), as in etag-actix's 428 rule; a
+    // malformed one does not.
+    let create = Conditions {
+        if_none_match: &[b"*"],
+        if_modified_since: &[T0_IMF],
+        ..Conditions::default()
+    };
+    assert!(create.has_write_precondition());
+    let malformed = Conditions {
+        if_none_match: &[b"*, \"v1\""],
+        ..Conditions::default()
+    };
+    assert!(!malformed.has_write_precondition());
 }
 
 #[test]

@@ -663,6 +663,43 @@ async fn dates_compare_in_whole_seconds() {
     );
 }
 
+/// One clamping rule for HTTP dates (etag-core's `HttpDate`): a modification time before
+/// 1970, which the date parser cannot read back, is sent as the epoch, as
+/// `format_http_date` writes it (it used to be left out). Conditions are still evaluated
+/// against the true time.
+#[actix_web::test]
+async fn last_modified_outside_the_http_date_range_is_clamped() {
+    async fn old() -> Tagged<u8> {
+        // Sat, 01 Jan 1966 00:00:00 GMT
+        let time = SystemTime::UNIX_EPOCH - Duration::from_secs(126_230_400);
+        Tagged::with_etag(1, EntityTag::strong("o").unwrap()).last_modified(time)
+    }
+    let app = test::init_service(App::new().route("/old", web::get().to(old))).await;
+    let res = test::call_service(&app, test::TestRequest::get().uri("/old").to_request()).await;
+    let epoch = "Thu, 01 Jan 1970 00:00:00 GMT";
+    assert_eq!(header(&res, header::LAST_MODIFIED).as_deref(), Some(epoch));
+    assert_eq!(
+        header(&res, header::LAST_MODIFIED),
+        Some(etag_actix::format_http_date(
+            SystemTime::UNIX_EPOCH - Duration::from_secs(1)
+        ))
+    );
+    let req = test::TestRequest::get()
+        .uri("/old")
+        .insert_header((header::IF_MODIFIED_SINCE, epoch));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::NOT_MODIFIED
+    );
+    let req = test::TestRequest::get()
+        .uri("/old")
+        .insert_header((header::IF_UNMODIFIED_SINCE, "Fri, 31 Dec 1965 23:59:59 GMT"));
+    assert_eq!(
+        test::call_service(&app, req.to_request()).await.status(),
+        StatusCode::PRECONDITION_FAILED
+    );
+}
+
 #[actix_web::test]
 async fn date_conditions_are_ignored_without_a_modification_time() {
     async fn untimed() -> Tagged<u8> {

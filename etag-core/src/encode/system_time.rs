@@ -5,7 +5,7 @@
 //! down, then the nanoseconds into that second as a `u32` (12 bytes). Half a second before the
 //! epoch is `(-1, 500_000_000)`.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use super::{EncodeTag, TagEncoder};
 
@@ -20,40 +20,22 @@ pub(super) fn write_instant(enc: &mut TagEncoder, seconds: i64, nanos: u32) {
     enc.write_raw(&bytes);
 }
 
-/// `time` as (seconds since the Unix epoch rounded down, nanoseconds into that second).
+/// `time` as (seconds since the Unix epoch rounded down, nanoseconds into that second):
+/// the one rule of [`crate::unix_seconds`], in an `i64`.
 ///
 /// Saturates at the ends of `i64`, which no platform's `SystemTime` reaches.
 pub(super) fn unix_parts(time: SystemTime) -> (i64, u32) {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => (
-            i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-            after.subsec_nanos(),
-        ),
-        Err(before) => {
-            let before = before.duration();
-            let secs = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
-            match before.subsec_nanos() {
-                0 => (-secs, 0),
-                nanos => (
-                    (-secs).saturating_sub(1),
-                    1_000_000_000u32.saturating_sub(nanos),
-                ),
-            }
-        }
-    }
+    let (seconds, nanos) = crate::date::unix_parts(time);
+    let saturated = if seconds < 0 { i64::MIN } else { i64::MAX };
+    (i64::try_from(seconds).unwrap_or(saturated), nanos)
 }
 
 /// The `SystemTime` for Unix seconds and nanoseconds (a chrono leap second's nanoseconds of
 /// 1e9 or more just run into the next second), or `None` if the platform cannot represent it.
 #[cfg(any(feature = "chrono", feature = "time", test))]
 pub(super) fn system_time_from_unix(seconds: i64, nanos: u32) -> Option<SystemTime> {
-    let whole = Duration::from_secs(seconds.unsigned_abs());
-    let at_second = if seconds >= 0 {
-        UNIX_EPOCH.checked_add(whole)?
-    } else {
-        UNIX_EPOCH.checked_sub(whole)?
-    };
-    at_second.checked_add(Duration::from_nanos(u64::from(nanos)))
+    crate::from_unix_seconds(i128::from(seconds))?
+        .checked_add(Duration::from_nanos(u64::from(nanos)))
 }
 
 impl EncodeTag for SystemTime {
@@ -74,6 +56,8 @@ impl EncodeTag for Duration {
 
 #[cfg(test)]
 mod tests {
+    use std::time::UNIX_EPOCH;
+
     use super::*;
 
     #[test]

@@ -1,246 +1,12 @@
 //! The RFC 9110 §13.2.2 evaluator; the rules are documented on [`Conditions`].
 
-use core::fmt;
 use std::time::SystemTime;
 
 use crate::date::{http_date_seconds, unix_seconds};
 use crate::entity_tag::{EntityTag, EntityTagRef};
-use crate::error::ParseError;
+use crate::header::{BadHeader, Header};
 use crate::list::{Scan, scan, walk};
-
-/// The request method, as far as conditional requests care.
-///
-/// # Examples
-///
-/// ```
-/// use etag_core::Method;
-///
-/// assert_eq!(Method::from_bytes(b"PUT"), Method::Put);
-/// assert!(!Method::Put.is_safe());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `GET`
-    Get,
-    /// `HEAD`
-    Head,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// `PATCH`
-    Patch,
-    /// `DELETE`
-    Delete,
-    /// `OPTIONS` (preconditions are ignored)
-    Options,
-    /// `CONNECT` (preconditions are ignored)
-    Connect,
-    /// `TRACE` (preconditions are ignored)
-    Trace,
-    /// Any other method (treated as unsafe).
-    Other,
-}
-
-impl Method {
-    /// The method named by `name` (case-sensitive, as RFC 9110 §9.1 says).
-    ///
-    /// Names this enum does not list, including `get` in lowercase, are [`Method::Other`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use etag_core::Method;
-    ///
-    /// assert_eq!(Method::from_bytes(b"GET"), Method::Get);
-    /// assert_eq!(Method::from_bytes(b"get"), Method::Other);
-    /// assert_eq!(Method::from_bytes(b"PROPFIND"), Method::Other);
-    /// ```
-    pub fn from_bytes(name: &[u8]) -> Self {
-        match name {
-            b"GET" => Self::Get,
-            b"HEAD" => Self::Head,
-            b"POST" => Self::Post,
-            b"PUT" => Self::Put,
-            b"PATCH" => Self::Patch,
-            b"DELETE" => Self::Delete,
-            b"OPTIONS" => Self::Options,
-            b"CONNECT" => Self::Connect,
-            b"TRACE" => Self::Trace,
-            _ => Self::Other,
-        }
-    }
-
-    /// Whether the method is `GET` or `HEAD`, the methods that get `304 Not Modified`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use etag_core::Method;
-    ///
-    /// assert!(Method::Head.is_get_or_head());
-    /// assert!(!Method::Options.is_get_or_head());
-    /// ```
-    pub const fn is_get_or_head(self) -> bool {
-        matches!(self, Self::Get | Self::Head)
-    }
-
-    /// Whether the method is safe (RFC 9110 §9.2.1): `GET`, `HEAD`, `OPTIONS` or `TRACE`.
-    ///
-    /// Unknown methods are not safe. Useful to decide which requests need `If-Match`
-    /// (`428 Precondition Required`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use etag_core::Method;
-    ///
-    /// assert!(Method::Trace.is_safe());
-    /// assert!(!Method::Patch.is_safe());
-    /// assert!(!Method::Other.is_safe());
-    /// ```
-    pub const fn is_safe(self) -> bool {
-        matches!(self, Self::Get | Self::Head | Self::Options | Self::Trace)
-    }
-
-    /// Whether preconditions apply to the method: every method but `OPTIONS`, `CONNECT` and
-    /// `TRACE` (RFC 9110 §13.2.1).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use etag_core::Method;
-    ///
-    /// assert!(Method::Delete.evaluates_preconditions());
-    /// assert!(!Method::Connect.evaluates_preconditions());
-    /// ```
-    pub const fn evaluates_preconditions(self) -> bool {
-        !matches!(self, Self::Options | Self::Connect | Self::Trace)
-    }
-}
-
-/// A conditional request header.
-///
-/// # Examples
-///
-/// ```
-/// use etag_core::Header;
-///
-/// assert_eq!(Header::IfNoneMatch.as_str(), "If-None-Match");
-/// assert_eq!(Header::IfRange.to_string(), "If-Range");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Header {
-    /// `If-Match`
-    IfMatch,
-    /// `If-None-Match`
-    IfNoneMatch,
-    /// `If-Modified-Since`
-    IfModifiedSince,
-    /// `If-Unmodified-Since`
-    IfUnmodifiedSince,
-    /// `If-Range`
-    IfRange,
-}
-
-impl Header {
-    /// The header's name, capitalised as in RFC 9110.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use etag_core::Header;
-    ///
-    /// assert_eq!(Header::IfUnmodifiedSince.as_str(), "If-Unmodified-Since");
-    /// ```
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::IfMatch => "If-Match",
-            Self::IfNoneMatch => "If-None-Match",
-            Self::IfModifiedSince => "If-Modified-Since",
-            Self::IfUnmodifiedSince => "If-Unmodified-Since",
-            Self::IfRange => "If-Range",
-        }
-    }
-}
-
-impl fmt::Display for Header {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A malformed conditional header: which one, and why.
-///
-/// Its [`Display`](fmt::Display) reads `If-Match: entity-tags must be quoted`, fit for the
-/// detail of a `400 Bad Request`.
-///
-/// # Examples
-///
-/// ```
-/// use etag_core::{Conditions, Header, Method};
-///
-/// let conditions = Conditions { if_match: &[b"v1"], ..Conditions::default() };
-/// let bad = conditions.validate(Method::Put).unwrap_err();
-/// assert_eq!(bad.header(), Header::IfMatch);
-/// assert_eq!(bad.to_string(), "If-Match: entity-tags must be quoted");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BadHeader {
-    header: Header,
-    error: ParseError,
-}
-
-impl BadHeader {
-    const fn new(header: Header, error: ParseError) -> Self {
-        Self { header, error }
-    }
-
-    /// The malformed header.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use etag_core::{Conditions, Header, Method};
-    ///
-    /// let conditions = Conditions { if_none_match: &[b"\"a"], ..Conditions::default() };
-    /// let bad = conditions.validate(Method::Delete).unwrap_err();
-    /// assert_eq!(bad.header(), Header::IfNoneMatch);
-    /// ```
-    pub const fn header(&self) -> Header {
-        self.header
-    }
-
-    /// What is wrong with it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use etag_core::{Conditions, Method};
-    ///
-    /// let conditions = Conditions { if_match: &[b"\"a\" \"b\""], ..Conditions::default() };
-    /// let bad = conditions.validate(Method::Put).unwrap_err();
-    /// assert_eq!(
-    ///     bad.error().reason(),
-    ///     "entity-tags in a list must be separated by commas"
-    /// );
-    /// ```
-    pub const fn error(&self) -> ParseError {
-        self.error
-    }
-}
-
-impl fmt::Display for BadHeader {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.header, self.error)
-    }
-}
-
-impl std::error::Error for BadHeader {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
+use crate::method::Method;
 
 /// The conditional headers of a request, as raw lines. An empty slice means "absent".
 ///
@@ -441,6 +207,28 @@ pub enum RangeDecision {
     Full,
 }
 
+/// The condition that protects a write (RFC 6585 §3), strongest first; see
+/// [`Conditions::write_guard`] for the rule.
+///
+/// # Examples
+///
+/// ```
+/// use etag_core::{Conditions, WriteGuard};
+///
+/// let c = Conditions { if_none_match: &[b"*"], ..Conditions::default() };
+/// assert_eq!(c.write_guard(), Some(WriteGuard::CreateOnly));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WriteGuard {
+    /// `If-Match`: the write applies only to the state the client holds.
+    Tags,
+    /// `If-None-Match: *`: the write creates the resource only if it does not exist.
+    CreateOnly,
+    /// A valid `If-Unmodified-Since`: the write applies only if the resource was not
+    /// modified since that date.
+    Date,
+}
+
 impl Conditions<'_> {
     /// Evaluates the conditions against the current state (`None`: no current representation).
     ///
@@ -556,11 +344,58 @@ impl Conditions<'_> {
         Ok(())
     }
 
-    /// Whether the request carries a precondition that protects a write: `If-Match`
-    /// (present, whatever its value), or an `If-Unmodified-Since` that
-    /// [`evaluate`](Self::evaluate) uses: one line holding a valid HTTP-date. A server that
-    /// requires conditional writes answers `428 Precondition Required` when this is false
-    /// (RFC 6585 §3); an invalid date, which evaluation ignores, protects nothing.
+    /// The condition of the request that protects a write, strongest first; `None` when it
+    /// has none. The one rule for `428 Precondition Required` (RFC 6585 §3):
+    ///
+    /// 1. `If-Match` present, whatever its value: [`WriteGuard::Tags`] (a malformed one is
+    ///    a `400` from [`evaluate`](Self::evaluate) before this matters);
+    /// 2. else `If-None-Match` that is exactly `*` ("create only if absent"):
+    ///    [`WriteGuard::CreateOnly`]; a list of tags does not protect a write, and a
+    ///    malformed value protects nothing;
+    /// 3. else `If-Unmodified-Since` on exactly one line holding a valid HTTP-date, in any
+    ///    of the three forms and of any year the evaluator reads (dates before 1970
+    ///    included, which [`parse_http_date`](crate::parse_http_date) rejects):
+    ///    [`WriteGuard::Date`]. An invalid date, which evaluation ignores, protects nothing.
+    ///
+    /// `If-Modified-Since` and `If-Range` never protect a write. Never allocates.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_core::{Conditions, WriteGuard};
+    ///
+    /// assert_eq!(Conditions::default().write_guard(), None);
+    ///
+    /// let tags = Conditions { if_match: &[b"\"v1\""], ..Conditions::default() };
+    /// assert_eq!(tags.write_guard(), Some(WriteGuard::Tags));
+    ///
+    /// let create = Conditions { if_none_match: &[b"*"], ..Conditions::default() };
+    /// assert_eq!(create.write_guard(), Some(WriteGuard::CreateOnly));
+    ///
+    /// let dated = Conditions {
+    ///     if_unmodified_since: &[b"Sat, 01 Jan 1966 00:00:00 GMT"],
+    ///     ..Conditions::default()
+    /// };
+    /// assert_eq!(dated.write_guard(), Some(WriteGuard::Date));
+    ///
+    /// let garbage = Conditions { if_unmodified_since: &[b"yesterday"], ..Conditions::default() };
+    /// assert_eq!(garbage.write_guard(), None);
+    /// ```
+    pub fn write_guard(&self) -> Option<WriteGuard> {
+        if !self.if_match.is_empty() {
+            return Some(WriteGuard::Tags);
+        }
+        if !self.if_none_match.is_empty()
+            && scan(self.if_none_match, None, false, false).is_ok_and(|list| list.any)
+        {
+            return Some(WriteGuard::CreateOnly);
+        }
+        single_date(self.if_unmodified_since).map(|_| WriteGuard::Date)
+    }
+
+    /// Whether the request carries a precondition that protects a write: whether
+    /// [`write_guard`](Self::write_guard) finds one. A server that requires conditional
+    /// writes answers `428 Precondition Required` when this is false (RFC 6585 §3).
     ///
     /// # Examples
     ///
@@ -570,6 +405,8 @@ impl Conditions<'_> {
     /// assert!(!Conditions::default().has_write_precondition());
     /// let conditions = Conditions { if_match: &[b"*"], ..Conditions::default() };
     /// assert!(conditions.has_write_precondition());
+    /// let create = Conditions { if_none_match: &[b"*"], ..Conditions::default() };
+    /// assert!(create.has_write_precondition());
     ///
     /// let dated = Conditions {
     ///     if_unmodified_since: &[b"Sun, 06 Nov 1994 08:49:37 GMT"],
@@ -580,7 +417,7 @@ impl Conditions<'_> {
     /// assert!(!garbage.has_write_precondition());
     /// ```
     pub fn has_write_precondition(&self) -> bool {
-        !self.if_match.is_empty() || single_date(self.if_unmodified_since).is_some()
+        self.write_guard().is_some()
     }
 
     /// `If-Match`: absent, or validated and compared (strongly) with the current tag.
