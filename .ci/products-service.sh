@@ -49,6 +49,20 @@ need_debian_packages() {
     done
 }
 
+# Prints a free TCP port on 127.0.0.1: a random one nobody listens on (a caller that
+# binds it retries on the rare clash).
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$(( (RANDOM % 20000) + 30000 ))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            printf '%s\n' "$port"
+            return 0
+        fi
+    done
+    fail "no free port found"
+}
+
 # Builds the example and prints the path of its binary.
 build_products() {
     cargo build --quiet -p etag-examples --example products >&2 || fail "cargo build of the products example failed"

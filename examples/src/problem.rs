@@ -1,30 +1,30 @@
-//! The service's own errors, as `application/problem+json` (RFC 9457).
-//!
-//! Precondition errors (400 for a malformed conditional header, 412, 428) come from
-//! etag-actix in the same format; these are the rest.
+//! The service's own errors, as `application/problem+json` (RFC 9457), rendered by
+//! [`etag_actix::Problem`]: the renderer of etag-actix's own 400, 412, 428 and 503, so
+//! every error of the service has one format.
 
 use std::fmt;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
+use etag_actix::Problem;
 
 use crate::db::DbError;
 
-/// The media type of a problem details body (RFC 9457 §3): every error response of the
-/// service carries it, with `type`, `title`, `status` and `detail`.
+/// What a `503` asks a client to wait before it tries again, in seconds (`Retry-After`):
+/// about the time the pool waits for a connection.
 ///
 /// # Examples
 ///
 /// ```
-/// use actix_web::{ResponseError, http::header::CONTENT_TYPE};
-/// use etag_examples::{ApiError, PROBLEM_JSON};
+/// use actix_web::ResponseError;
+/// use etag_examples::{ApiError, DbError, RETRY_AFTER_SECS};
 ///
-/// let res = ApiError::NotFound { id: "9".into() }.error_response();
-/// assert_eq!(res.headers().get(CONTENT_TYPE).unwrap(), PROBLEM_JSON);
+/// let res = ApiError::Database(DbError::from(sqlx::Error::PoolTimedOut)).error_response();
+/// assert_eq!(res.status(), 503);
+/// assert_eq!(res.headers().get("retry-after").unwrap(), &RETRY_AFTER_SECS.to_string());
 /// ```
-pub const PROBLEM_JSON: &str = "application/problem+json";
+pub const RETRY_AFTER_SECS: u32 = 2;
 
 /// Why a request failed, apart from its preconditions.
 ///
@@ -72,7 +72,8 @@ pub enum ApiError {
         /// The one media type this route accepts.
         expected: &'static str,
     },
-    /// The database failed (`500`); the detail stays in the server log.
+    /// The database failed: `503` with `Retry-After` when it is unavailable (down,
+    /// unreachable, busy), else `500`; either way the detail stays in the server log.
     Database(DbError),
 }
 
@@ -107,17 +108,6 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-#[derive(Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    title: &'a str,
-    status: u16,
-    detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a [String]>,
-}
-
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -126,38 +116,34 @@ impl ResponseError for ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Database(e) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let detail = match self {
-            ApiError::Database(_) => "the database failed; see the server log".to_owned(),
-            other => other.to_string(),
+        let mut problem = match self {
+            ApiError::Database(e) if e.is_unavailable() => {
+                Problem::new(status, "the database is unavailable; try again in a moment")
+                    .retry_after(RETRY_AFTER_SECS)
+            }
+            // The cause goes to the request log (see `app.rs`), not to the client.
+            ApiError::Database(_) => {
+                Problem::new(status, "the database failed; see the server log")
+            }
+            ApiError::Invalid(problems) => {
+                Problem::new(status, self.to_string()).extension("errors", problems.clone())
+            }
+            other => Problem::new(status, other.to_string()),
         };
-        let problem = Problem {
-            kind: "about:blank",
-            title: status.canonical_reason().unwrap_or("Error"),
-            status: status.as_u16(),
-            detail,
-            errors: match self {
-                ApiError::Invalid(problems) => Some(problems),
-                _ => None,
-            },
-        };
-        let mut res = HttpResponse::build(status);
-        res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        res.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        problem = problem.insert_header((header::CACHE_CONTROL, "no-store"));
         if let ApiError::UnsupportedMediaType { expected } = self {
             // RFC 9110 §15.5.16: say which format is accepted (Accept-Patch for PATCH, RFC 5789).
             if *expected == crate::merge_patch::MERGE_PATCH_JSON {
-                res.insert_header(("Accept-Patch", *expected));
+                problem = problem.insert_header(("Accept-Patch", *expected));
             }
         }
-        match serde_json::to_vec(&problem) {
-            Ok(body) => res.body(body),
-            Err(_) => res.finish(),
-        }
+        problem.error_response()
     }
 }

@@ -25,16 +25,18 @@
 //!   still holds and the write is retried.
 //! - Creation with `If-None-Match: *`: inserted only if no live product has the id
 //!   ([`Db::create_at`]); otherwise `412`.
-//! - `POST`: the check against the collection and the insert share one transaction
-//!   ([`Db::insert_if`]).
+//! - `POST` with preconditions: evaluated against the collection's validators
+//!   ([`Db::catalog_version`]), then the insert is a compare-and-swap on the catalog version
+//!   they were checked against ([`Db::insert_if_catalog`]); a lost race re-reads and
+//!   re-evaluates, as above.
 
 use std::time::SystemTime;
 
-use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::web::{self, Bytes};
-use actix_web::{HttpRequest, HttpResponse, Responder as _};
-use etag_actix::{Condition, ETag as _, Preconditions, Tagged};
+use actix_web::{HttpRequest, HttpResponse, Responder as _, ResponseError as _};
+use etag_actix::{Condition, ETag as _, Preconditions, Problem, Tagged};
 use serde_json::Value;
 
 use crate::body;
@@ -101,7 +103,8 @@ pub(crate) async fn show(
 }
 
 /// `POST /products`. Conditional headers, when sent, are evaluated against the collection
-/// ([`Catalog`]) in the transaction that inserts.
+/// ([`CatalogVersion`](crate::CatalogVersion): the [`Catalog`]'s validators), and the insert
+/// happens only if the collection is still at the version they were checked against.
 pub(crate) async fn create(
     req: HttpRequest,
     pre: Preconditions,
@@ -111,14 +114,35 @@ pub(crate) async fn create(
 ) -> Result<Tagged<Product>, actix_web::Error> {
     let input = body::replacement(&req, &body::read(body)?)?;
     let product = if pre.is_conditional() {
-        db.insert_if(input, move |catalog| pre.check(catalog))
-            .await
-            .map_err(ApiError::from)??
+        conditional_insert(&pre, &db, input).await?
     } else {
         db.insert(input).await.map_err(ApiError::from)?
     };
     let here = location(product.id);
     Ok(tagged(product, &cache).created(here))
+}
+
+/// The conditional `POST` loop: read the collection's validators, evaluate, insert if the
+/// collection is still at that version; on a lost race start over with the new version.
+async fn conditional_insert(
+    pre: &Preconditions,
+    db: &Db,
+    input: ProductInput,
+) -> Result<Product, actix_web::Error> {
+    let mut last_seen = None;
+    for _ in 0..MAX_ATTEMPTS {
+        let current = db.catalog_version().await.map_err(ApiError::from)?;
+        pre.check(&current)?;
+        if let Some(product) = db
+            .insert_if_catalog(current.version, input.clone())
+            .await
+            .map_err(ApiError::from)?
+        {
+            return Ok(product);
+        }
+        last_seen = Some(current.etag());
+    }
+    Err(pre.failed(last_seen).into())
 }
 
 /// What a write handler wants done, decided against the current state.
@@ -244,12 +268,12 @@ pub(crate) fn method_not_allowed(
 ) -> impl Fn() -> std::future::Ready<HttpResponse> + Clone {
     move || {
         std::future::ready(
-            HttpResponse::MethodNotAllowed()
-                .insert_header((header::ALLOW, allow))
-                .insert_header((header::CONTENT_TYPE, crate::problem::PROBLEM_JSON))
-                .body(format!(
-                    r#"{{"type":"about:blank","title":"Method Not Allowed","status":405,"detail":"allowed methods: {allow}"}}"#
-                )),
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("allowed methods: {allow}"),
+            )
+            .insert_header((header::ALLOW, allow))
+            .error_response(),
         )
     }
 }

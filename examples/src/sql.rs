@@ -1,309 +1,154 @@
-//! The SQL of the products store: schema, seed data, and each query as a plain blocking
-//! function on a connection ([`Db`](crate::Db) runs them off the async threads).
+//! The SQL of the products store: one text per statement, run unchanged on SQLite and on
+//! PostgreSQL through sqlx's `Any` driver ([`Db`](crate::Db) binds and runs them).
+//!
+//! Portable on purpose: `$N` parameters (SQLite reads them as numbered ones), `CASE`
+//! instead of `max(a, b)` (SQLite's) or `GREATEST` (PostgreSQL's), `0`/`1` for `deleted`,
+//! integers for timestamps, `RETURNING` (both have it). Only the DDL differs, in
+//! `migrations/sqlite` and `migrations/postgres`.
 //!
 //! Every write is a compare-and-swap: its `WHERE` clause is the precondition, checked and
-//! acted on in one statement, and `RETURNING` hands back the row as written.
+//! acted on in one statement, and `RETURNING` hands back the row as written. The triggers
+//! of the migrations bump the one `catalog` row in the same statement.
+//!
+//! Lock order (PostgreSQL has row locks; SQLite has one write lock and cannot deadlock):
+//! an update or delete locks its product row, then the trigger locks the catalog row. The
+//! transactions that insert lock the catalog row first ([`LOCK_CATALOG`]) and then touch no
+//! product row another transaction can hold: a new id is above every id (tombstones
+//! included), a live row is only read (and the creation refused), and a tombstone matches
+//! no update or delete (they need `deleted = 0`), only a revival, which holds the catalog
+//! row. So there is no cycle, hence no deadlock.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
-
-use crate::model::{Catalog, Product, ProductInput};
-
-pub(crate) const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS products (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    name        TEXT    NOT NULL,
-    description TEXT    NOT NULL,
-    price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
-    stock       INTEGER NOT NULL CHECK (stock >= 0),
-    version     INTEGER NOT NULL CHECK (version >= 1),
-    updated_at  INTEGER NOT NULL, -- milliseconds since the Unix epoch
-    deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
-) STRICT;
-";
-
-const COLUMNS: &str = "id, name, description, price_cents, stock, version, updated_at";
-
-/// Now, in whole milliseconds (what the database stores).
-fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+/// The columns of [`Product`](crate::Product), in its field order.
+macro_rules! product_columns {
+    () => {
+        "id, name, description, price_cents, stock, version, updated_at"
+    };
 }
+
+/// The live product `$1`.
+pub(crate) const GET: &str = concat!(
+    "SELECT ",
+    product_columns!(),
+    " FROM products WHERE id = $1 AND deleted = 0"
+);
+
+/// All live products, by id.
+pub(crate) const LIST: &str = concat!(
+    "SELECT ",
+    product_columns!(),
+    " FROM products WHERE deleted = 0 ORDER BY id"
+);
+
+/// The live products with the catalog's validators on every row, in one statement: one
+/// statement reads one snapshot on both backends (PostgreSQL's default READ COMMITTED takes
+/// a new snapshot per statement, so two statements in a transaction could disagree). With
+/// no live product, one row whose product columns are NULL.
+pub(crate) const CATALOG: &str = "\
+SELECT c.version AS catalog_version, c.updated_at AS catalog_updated_at,
+       p.id, p.name, p.description, p.price_cents, p.stock, p.version, p.updated_at
+FROM catalog c LEFT JOIN products p ON p.deleted = 0
+WHERE c.id = 1
+ORDER BY p.id";
+
+/// The validators of the live product `$1`, and nothing else.
+pub(crate) const PRODUCT_VERSION: &str =
+    "SELECT id, version, updated_at FROM products WHERE id = $1 AND deleted = 0";
+
+/// The collection's validators.
+pub(crate) const CATALOG_VERSION: &str = "SELECT version, updated_at FROM catalog WHERE id = 1";
+
+/// Takes the catalog row's write lock (a no-op update) for the rest of the transaction:
+/// the first statement of every transaction that inserts. On SQLite it takes the
+/// database's write lock at the start of the transaction, where the busy timeout applies.
+pub(crate) const LOCK_CATALOG: &str = "UPDATE catalog SET version = version WHERE id = 1";
+
+/// [`LOCK_CATALOG`] only if the catalog is still at version `$1`: the compare-and-swap of
+/// a conditional `POST`. No row: another write got there first. Under READ COMMITTED a
+/// waiting transaction re-checks the `WHERE` on the row as the winner left it, so it sees
+/// the bump of the winner's insert.
+pub(crate) const LOCK_CATALOG_AT: &str =
+    "UPDATE catalog SET version = version WHERE id = 1 AND version = $1";
+
+/// Inserts a product at a fresh id: one above every id ever used (tombstones stay, so an id
+/// is never reused). Run after [`LOCK_CATALOG`], so no other insert runs meanwhile.
+pub(crate) const INSERT: &str = concat!(
+    "INSERT INTO products (id, name, description, price_cents, stock, version, updated_at) ",
+    "SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, 1, $5 FROM products ",
+    "RETURNING ",
+    product_columns!()
+);
+
+/// Whether product `$1` has a row: `deleted` if so (0 live, 1 tombstone).
+pub(crate) const ROW_STATE: &str = "SELECT deleted FROM products WHERE id = $1";
+
+/// Inserts product `$1` at version 1 (it has no row: checked under the catalog lock).
+pub(crate) const INSERT_AT: &str = concat!(
+    "INSERT INTO products (id, name, description, price_cents, stock, version, updated_at) ",
+    "VALUES ($1, $2, $3, $4, $5, 1, $6) ",
+    "RETURNING ",
+    product_columns!()
+);
+
+/// Revives the tombstone `$1` with its version bumped, so the new product never starts at
+/// a version an old cache entry may still hold.
+pub(crate) const REVIVE: &str = concat!(
+    "UPDATE products SET ",
+    "name = $2, description = $3, price_cents = $4, stock = $5, version = version + 1, ",
+    "updated_at = CASE WHEN $6 > updated_at THEN $6 ELSE updated_at END, deleted = 0 ",
+    "WHERE id = $1 AND deleted = 1 ",
+    "RETURNING ",
+    product_columns!()
+);
+
+/// The compare-and-swap of `PUT`/`PATCH`: replaces product `$1` if it is live and still at
+/// version `$2`, bumps the version, and never moves `updated_at` back (clocks of two
+/// instances may disagree a little).
+pub(crate) const REPLACE: &str = concat!(
+    "UPDATE products SET ",
+    "name = $3, description = $4, price_cents = $5, stock = $6, version = version + 1, ",
+    "updated_at = CASE WHEN $7 > updated_at THEN $7 ELSE updated_at END ",
+    "WHERE id = $1 AND version = $2 AND deleted = 0 ",
+    "RETURNING ",
+    product_columns!()
+);
+
+/// The compare-and-swap of `DELETE`: leaves a tombstone with the version bumped.
+pub(crate) const DELETE: &str = "\
+UPDATE products SET deleted = 1, version = version + 1,
+    updated_at = CASE WHEN $3 > updated_at THEN $3 ELSE updated_at END
+WHERE id = $1 AND version = $2 AND deleted = 0";
+
+/// How many rows `products` has, tombstones included.
+pub(crate) const COUNT_ROWS: &str = "SELECT COUNT(*) FROM products";
+
+/// The three products a new database starts with: name, description, price, stock.
+pub(crate) const SEEDS: [(&str, &str, i64, i64); 3] = [
+    ("Espresso cup", "Porcelain, 90 ml, stackable.", 1250, 40),
+    (
+        "Pour-over kettle",
+        "Stainless steel, 1 l, gooseneck spout.",
+        5900,
+        12,
+    ),
+    (
+        "Burr grinder",
+        "Conical steel burrs, 40 settings.",
+        14900,
+        5,
+    ),
+];
 
 /// How long before the first start the seeded products are dated. A modification time is a
 /// strong validator only once its second is over (RFC 9110 §8.8.2.2), so products dated
 /// "now" would get no `Last-Modified` in their first second; a minute back, they have one
 /// from the start.
-const SEED_AGE_MILLIS: i64 = 60_000;
+pub(crate) const SEED_AGE_MILLIS: i64 = 60_000;
 
-/// A stored time (milliseconds since the epoch) from column `col`.
-fn time_at(row: &Row<'_>, col: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let millis: i64 = row.get(col)?;
-    DateTime::from_timestamp_millis(millis)
-        .ok_or(rusqlite::Error::IntegralValueOutOfRange(col, millis))
-}
-
-fn product(row: &Row<'_>) -> rusqlite::Result<Product> {
-    let updated_at = time_at(row, 6)?;
-    Ok(Product {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        description: row.get(2)?,
-        price_cents: row.get(3)?,
-        stock: row.get(4)?,
-        version: row.get(5)?,
-        updated_at,
-    })
-}
-
-pub(crate) fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
-    // IMMEDIATE: two processes opening a new file at once cannot both seed it.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let rows: i64 = tx.query_row("SELECT count(*) FROM products", [], |r| r.get(0))?;
-    if rows > 0 {
-        return Ok(());
-    }
-    let seeds = [
-        ("Espresso cup", "Porcelain, 90 ml, stackable.", 1250, 40),
-        (
-            "Pour-over kettle",
-            "Stainless steel, 1 l, gooseneck spout.",
-            5900,
-            12,
-        ),
-        (
-            "Burr grinder",
-            "Conical steel burrs, 40 settings.",
-            14900,
-            5,
-        ),
-    ];
-    let seeded_at = now_millis().saturating_sub(SEED_AGE_MILLIS);
-    for (name, description, price_cents, stock) in seeds {
-        tx.execute(
-            "INSERT INTO products (name, description, price_cents, stock, version, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-            params![name, description, price_cents, stock, seeded_at],
-        )?;
-    }
-    tx.commit()
-}
-
-pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<Product>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM products WHERE deleted = 0 ORDER BY id"
-    ))?;
-    let rows = stmt.query_map([], product)?;
-    rows.collect()
-}
-
-/// The collection, read in one transaction so that the list and its date agree. The date
-/// counts tombstones: a deletion changes the collection too.
-pub(crate) fn catalog(conn: &mut Connection) -> rusqlite::Result<Catalog> {
-    let tx = conn.transaction()?;
-    let catalog = catalog_in(&tx)?;
-    tx.commit()?;
-    Ok(catalog)
-}
-
-fn catalog_in(conn: &Connection) -> rusqlite::Result<Catalog> {
-    let products = list(conn)?;
-    let last_modified = conn
-        .prepare_cached("SELECT max(updated_at) FROM products")?
-        .query_row([], |row| {
-            let millis: Option<i64> = row.get(0)?;
-            millis.map(|_| time_at(row, 0)).transpose()
-        })?;
-    Ok(Catalog {
-        products,
-        last_modified,
-    })
-}
-
-pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Product>> {
-    conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM products WHERE id = ?1 AND deleted = 0"
-    ))?
-    .query_row([id], product)
-    .optional()
-}
-
-pub(crate) fn insert(conn: &Connection, p: &ProductInput) -> rusqlite::Result<Product> {
-    conn.prepare_cached(&format!(
-        "INSERT INTO products (name, description, price_cents, stock, version, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 1, ?5)
-         RETURNING {COLUMNS}"
-    ))?
-    .query_row(
-        params![p.name, p.description, p.price_cents, p.stock, now_millis()],
-        product,
-    )
-}
-
-/// Inserts like [`insert`] if `check` accepts the collection as it is. The check and the
-/// insert share one `IMMEDIATE` transaction: no other write can change the collection
-/// between them. A refusal writes nothing and is handed back.
-pub(crate) fn insert_if<E>(
-    conn: &mut Connection,
-    p: &ProductInput,
-    check: impl FnOnce(&Catalog) -> Result<(), E>,
-) -> rusqlite::Result<Result<Product, E>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Err(refusal) = check(&catalog_in(&tx)?) {
-        return Ok(Err(refusal));
-    }
-    let product = insert(&tx, p)?;
-    tx.commit()?;
-    Ok(Ok(product))
-}
-
-pub(crate) fn create_at(
-    conn: &Connection,
-    id: i64,
-    p: &ProductInput,
-) -> rusqlite::Result<Option<Product>> {
-    // A live row makes the upsert's WHERE false: nothing is written, no row returned.
-    conn.prepare_cached(&format!(
-        "INSERT INTO products (id, name, description, price_cents, stock, version, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)
-         ON CONFLICT (id) DO UPDATE SET
-             name = excluded.name, description = excluded.description,
-             price_cents = excluded.price_cents, stock = excluded.stock,
-             version = products.version + 1,
-             updated_at = max(excluded.updated_at, products.updated_at),
-             deleted = 0
-         WHERE products.deleted = 1
-         RETURNING {COLUMNS}"
-    ))?
-    .query_row(
-        params![
-            id,
-            p.name,
-            p.description,
-            p.price_cents,
-            p.stock,
-            now_millis()
-        ],
-        product,
-    )
-    .optional()
-}
-
-pub(crate) fn replace(
-    conn: &Connection,
-    id: i64,
-    expected_version: i64,
-    p: &ProductInput,
-) -> rusqlite::Result<Option<Product>> {
-    // The compare-and-swap: the WHERE clause is the precondition, checked and acted on
-    // in one statement, so a concurrent writer cannot slip in between.
-    conn.prepare_cached(&format!(
-        "UPDATE products SET
-             name = ?3, description = ?4, price_cents = ?5, stock = ?6,
-             version = version + 1, updated_at = max(?7, updated_at)
-         WHERE id = ?1 AND version = ?2 AND deleted = 0
-         RETURNING {COLUMNS}"
-    ))?
-    .query_row(
-        params![
-            id,
-            expected_version,
-            p.name,
-            p.description,
-            p.price_cents,
-            p.stock,
-            now_millis()
-        ],
-        product,
-    )
-    .optional()
-}
-
-pub(crate) fn delete(conn: &Connection, id: i64, expected_version: i64) -> rusqlite::Result<bool> {
-    let changed = conn
-        .prepare_cached(
-            "UPDATE products SET deleted = 1, version = version + 1,
-                 updated_at = max(?3, updated_at)
-             WHERE id = ?1 AND version = ?2 AND deleted = 0",
-        )?
-        .execute(params![id, expected_version, now_millis()])?;
-    Ok(changed == 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn memory() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(SCHEMA).unwrap();
-        seed(&mut conn).unwrap();
-        conn
-    }
-
-    fn input(stock: i64) -> ProductInput {
-        ProductInput {
-            name: "Mug".into(),
-            description: "Stoneware".into(),
-            price_cents: 900,
-            stock,
-        }
-    }
-
-    #[test]
-    fn seeds_three_products_once() {
-        let mut conn = memory();
-        seed(&mut conn).unwrap();
-        let all = list(&conn).unwrap();
-        assert_eq!(all.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 2, 3]);
-        assert!(all.iter().all(|p| p.version == 1));
-    }
-
-    #[test]
-    fn replace_is_a_compare_and_swap() {
-        let conn = memory();
-        let updated = replace(&conn, 1, 1, &input(7)).unwrap().unwrap();
-        assert_eq!((updated.version, updated.stock), (2, 7));
-        // The same expected version again loses: nothing changes.
-        assert!(replace(&conn, 1, 1, &input(8)).unwrap().is_none());
-        assert_eq!(get(&conn, 1).unwrap().unwrap(), updated);
-    }
-
-    #[test]
-    fn delete_leaves_a_tombstone_and_recreation_continues_the_version() {
-        let conn = memory();
-        assert!(!delete(&conn, 1, 5).unwrap());
-        assert!(delete(&conn, 1, 1).unwrap());
-        assert!(get(&conn, 1).unwrap().is_none());
-        assert!(!delete(&conn, 1, 2).unwrap(), "already gone");
-        assert!(replace(&conn, 1, 2, &input(1)).unwrap().is_none());
-        let revived = create_at(&conn, 1, &input(4)).unwrap().unwrap();
-        assert_eq!(
-            revived.version, 3,
-            "never reuses a version a cache may hold"
-        );
-        assert!(
-            create_at(&conn, 1, &input(5)).unwrap().is_none(),
-            "live: 412"
-        );
-    }
-
-    #[test]
-    fn fresh_ids_are_never_reused() {
-        let conn = memory();
-        assert!(delete(&conn, 3, 1).unwrap());
-        assert_eq!(insert(&conn, &input(1)).unwrap().id, 4);
-        assert_eq!(create_at(&conn, 10, &input(1)).unwrap().unwrap().id, 10);
-        assert_eq!(insert(&conn, &input(1)).unwrap().id, 11);
-    }
-
-    #[test]
-    fn the_schema_refuses_negative_numbers() {
-        let conn = memory();
-        assert!(insert(&conn, &input(-1)).is_err());
-        assert_eq!(list(&conn).unwrap().len(), 3);
-    }
+/// Now, in whole milliseconds (what the database stores).
+pub(crate) fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

@@ -1,5 +1,6 @@
-//! The `products` example binary itself: configuration, the startup line, one log line
-//! per request, and a graceful stop on Ctrl-C (SIGINT) and SIGTERM.
+//! The `products` example binary itself: configuration (clap, environment), the startup
+//! line, one log line per request (actix-web's `Logger` through env_logger), and actix-web's
+//! own signal handling: a clean exit on Ctrl-C (SIGINT, at once) and SIGTERM (graceful).
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -10,7 +11,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, ChildStderr, Command, Stdio};
 
-use support::{TempDir, send};
+use support::{TempDir, TestDb, send};
 
 /// `target/<profile>/examples/products`, built by `cargo test` with the other targets.
 fn binary() -> PathBuf {
@@ -38,8 +39,11 @@ impl Running {
         let mut child = Command::new(binary())
             .args(args)
             .env_remove("PRODUCTS_DB")
+            .env_remove("DATABASE_URL")
             .env_remove("PRODUCTS_BIND")
             .env_remove("PRODUCTS_MAX_AGE")
+            .env_remove("PRODUCTS_WORKERS")
+            .env_remove("RUST_LOG")
             .envs(envs.iter().copied())
             .current_dir(dir.path())
             .stdin(Stdio::null())
@@ -48,7 +52,8 @@ impl Running {
             .spawn()
             .unwrap();
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let line = read_line(&mut stderr);
+        // actix-server logs its own lines around ours.
+        let line = read_until(&mut stderr, "listening on http://");
         let addr = line
             .split("listening on http://")
             .nth(1)
@@ -95,28 +100,52 @@ fn read_line(r: &mut impl BufRead) -> String {
     line.trim_end().to_owned()
 }
 
+/// The first of the next lines (at most 50) that contains `needle`.
+fn read_until(r: &mut impl BufRead, needle: &str) -> String {
+    let mut seen = Vec::new();
+    for _ in 0..50 {
+        let line = read_line(r);
+        if line.contains(needle) {
+            return line;
+        }
+        if line.is_empty() {
+            break;
+        }
+        seen.push(line);
+    }
+    panic!("no line with {needle:?} in {seen:?}");
+}
+
 #[test]
-fn serves_logs_and_stops_gracefully_on_ctrl_c() {
+fn serves_logs_and_stops_on_ctrl_c() {
     let dir = TempDir::new();
     let mut server = Running::start(&dir, &[], &["--db", "shop.db", "--bind", "127.0.0.1:0"]);
     let res = send(server.addr, "GET", "/products/1", &[], b"");
     assert_eq!(res.status, 200);
     assert_eq!(res.header("cache-control"), Some("no-cache"));
-    let log = read_line(&mut server.stderr);
-    assert!(log.contains(" GET /products/1 200 "), "{log}");
+    let log = read_until(&mut server.stderr, "/products/1 HTTP/1.1");
+    assert!(log.contains(r#""GET /products/1 HTTP/1.1" 200 "#), "{log}");
 
     let rest = server.signal("INT");
-    assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("SIGINT received; starting forced shutdown")),
+        "{rest:?}"
+    );
+    assert!(
+        rest.last().is_some_and(|l| l.ends_with("stopped")),
+        "{rest:?}"
+    );
     assert!(dir.path().join("shop.db").exists());
 }
 
 #[test]
 fn reads_the_environment_keeps_data_and_stops_on_sigterm() {
+    // On PostgreSQL too, with PRODUCTS_TEST_POSTGRES.
+    let db = TestDb::new();
     let dir = TempDir::new();
-    let db = dir.path().join("env.db");
-    let db = db.to_str().unwrap();
     let env = [
-        ("PRODUCTS_DB", db),
+        ("PRODUCTS_DB", db.url.as_str()),
         ("PRODUCTS_BIND", "127.0.0.1:0"),
         ("PRODUCTS_MAX_AGE", "30"),
     ];
@@ -135,9 +164,14 @@ fn reads_the_environment_keeps_data_and_stops_on_sigterm() {
         br#"{"stock": 1000}"#,
     );
     assert_eq!(res.status, 200, "{}", res.text());
-    server.signal("TERM");
+    let rest = server.signal("TERM");
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("SIGTERM received; starting graceful shutdown")),
+        "{rest:?}"
+    );
 
-    // A restart on the same file keeps the data and does not seed again.
+    // A restart on the same database keeps the data and does not seed again.
     let server = Running::start(&dir, &env, &[]);
     let res = send(server.addr, "GET", "/products", &[], b"");
     let items = res.json();
@@ -147,12 +181,64 @@ fn reads_the_environment_keeps_data_and_stops_on_sigterm() {
 }
 
 #[test]
+fn database_url_is_the_fallback_and_products_db_wins_over_it() {
+    let dir = TempDir::new();
+    let url = format!("sqlite:{}?mode=rwc", dir.path().join("url.db").display());
+    let server = Running::start(&dir, &[("DATABASE_URL", &url)], &["--bind", "127.0.0.1:0"]);
+    assert_eq!(
+        send(server.addr, "GET", "/products/1", &[], b"").status,
+        200
+    );
+    assert!(dir.path().join("url.db").exists());
+    assert!(!dir.path().join("products.db").exists());
+    drop(server);
+
+    let env = [("DATABASE_URL", url.as_str()), ("PRODUCTS_DB", "env.db")];
+    let server = Running::start(&dir, &env, &["--bind", "127.0.0.1:0"]);
+    assert_eq!(
+        send(server.addr, "GET", "/products/1", &[], b"").status,
+        200
+    );
+    assert!(dir.path().join("env.db").exists());
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_is_a_clean_failure() {
+    let dir = TempDir::new();
+    let out = Command::new(binary())
+        .args([
+            "--db",
+            "mysql://nobody@127.0.0.1/none",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open the database"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn help_and_bad_arguments() {
     let out = Command::new(binary()).arg("--help").output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("PRODUCTS_DB"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for option in [
+        "--db",
+        "--bind",
+        "--max-age",
+        "--workers",
+        "PRODUCTS_DB",
+        "DATABASE_URL",
+    ] {
+        assert!(help.contains(option), "{option} missing from {help}");
+    }
 
     let out = Command::new(binary()).arg("--port").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown argument `--port`"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--port'"));
 }

@@ -1,4 +1,5 @@
-//! The lost-update bar, over real HTTP against a real SQLite file: 16 clients x 50
+//! The lost-update bar, over real HTTP against a real database (SQLite, or PostgreSQL with
+//! `PRODUCTS_TEST_POSTGRES`): 16 clients x 50
 //! read-modify-write increments with If-Match, retrying on 412, lose nothing; the same
 //! clients without If-Match get 428 and change nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -104,8 +105,10 @@ fn sixteen_clients_with_if_match_lose_no_update() {
     // The server's log shows every 412 that prevented a lost update, and every success.
     let log = s.log();
     let count = |needle: &str| log.iter().filter(|l| l.contains(needle)).count();
-    let logged_412 = count(" PUT /products/1 412 ") + count(" PATCH /products/1 412 ");
-    let logged_200 = count(" PUT /products/1 200 ") + count(" PATCH /products/1 200 ");
+    let logged_412 =
+        count(r#""PUT /products/1 HTTP/1.1" 412 "#) + count(r#""PATCH /products/1 HTTP/1.1" 412 "#);
+    let logged_200 =
+        count(r#""PUT /products/1 HTTP/1.1" 200 "#) + count(r#""PATCH /products/1 HTTP/1.1" 200 "#);
     assert_eq!(logged_412, refused);
     assert_eq!(logged_200, CLIENTS * INCREMENTS);
     eprintln!(
@@ -163,7 +166,7 @@ fn the_same_clients_without_if_match_get_428_and_change_nothing() {
     let log = s.log();
     let refused = log
         .iter()
-        .filter(|l| l.contains("/products/1 428 "))
+        .filter(|l| l.contains(r#"/products/1 HTTP/1.1" 428 "#))
         .count();
     assert_eq!(refused, CLIENTS * INCREMENTS);
 }

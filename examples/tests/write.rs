@@ -455,10 +455,10 @@ fn last_modified_is_never_later_than_date_even_right_after_a_write() {
 #[test]
 fn the_service_sets_date_itself_when_it_sends_last_modified() {
     use actix_web::test;
-    let dir = support::TempDir::new();
-    let db = etag_examples::Db::open(dir.path().join("p.db")).unwrap();
-    let service = etag_examples::Service::new(db).access_log(etag_examples::AccessLog::new(|_| {}));
+    let db = support::TestDb::new();
     actix_web::rt::System::new().block_on(async {
+        let store = etag_examples::Db::connect(&db.url).await.unwrap();
+        let service = etag_examples::Service::new(store);
         let app = test::init_service(service.app()).await;
         let req = test::TestRequest::get().uri("/products/1").to_request();
         let res = test::call_service(&app, req).await;
@@ -476,14 +476,14 @@ fn the_service_sets_date_itself_when_it_sends_last_modified() {
 #[test]
 fn a_body_over_the_limit_is_413_problem_json() {
     use actix_web::test;
-    let dir = support::TempDir::new();
-    let db = etag_examples::Db::open(dir.path().join("p.db")).unwrap();
-    let service = etag_examples::Service::new(db).access_log(etag_examples::AccessLog::new(|_| {}));
+    let db = support::TestDb::new();
     let big = json!({
         "name": "Big", "description": "x".repeat(70 * 1024), "price_cents": 1, "stock": 1
     })
     .to_string();
     actix_web::rt::System::new().block_on(async {
+        let store = etag_examples::Db::connect(&db.url).await.unwrap();
+        let service = etag_examples::Service::new(store);
         let app = test::init_service(service.app()).await;
         let get = |uri: &'static str| test::TestRequest::get().uri(uri).to_request();
         let res = test::call_service(&app, get("/products/1")).await;

@@ -1,7 +1,11 @@
-//! Test support: the products service on a real SQLite file and a loopback port, and a
+//! Test support: the products service on a fresh database and a loopback port, and a
 //! small blocking HTTP/1.1 client over `std::net::TcpStream` (one connection per request,
 //! raw header lines, so tests can send exactly the bytes they mean; bodies by
 //! Content-Length or chunked).
+//!
+//! The database is a fresh SQLite file per server, or, when `PRODUCTS_TEST_POSTGRES` holds
+//! an admin URL (`postgres://postgres@127.0.0.1:PORT/postgres`), a fresh PostgreSQL
+//! database created for each server and dropped afterwards.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,27 +14,32 @@
     unreachable_pub
 )]
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
-use etag_examples::{AccessLog, Db, Service};
+use etag_examples::db::{Backend, DbStats};
+use etag_examples::{Db, Service};
+use sqlx::{ConnectOptions as _, Connection as _, Executor as _};
+
+/// The environment variable naming a PostgreSQL admin URL to run the tests on.
+pub const POSTGRES_ENV: &str = "PRODUCTS_TEST_POSTGRES";
 
 /// A temporary directory, removed on drop.
 pub struct TempDir(PathBuf);
 
 impl TempDir {
     pub fn new() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
         let path = std::env::temp_dir().join(format!(
             "etag-examples-{}-{}",
             std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
+            next_number()
         ));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
@@ -48,53 +57,240 @@ impl Drop for TempDir {
     }
 }
 
-/// The service, running on its own actix system in a background thread; stops on drop.
-pub struct Server {
-    pub addr: SocketAddr,
-    pub db_path: PathBuf,
-    log: Arc<Mutex<Vec<String>>>,
-    handle: Option<ServerHandle>,
-    thread: Option<JoinHandle<()>>,
-    // Dropped last: the database file lives here.
+fn next_number() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The PostgreSQL admin URL of `PRODUCTS_TEST_POSTGRES`, if set.
+pub fn postgres_admin() -> Option<String> {
+    std::env::var(POSTGRES_ENV).ok().filter(|v| !v.is_empty())
+}
+
+/// `url` with its database (the path) replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    format!("{}/{name}{query}", &base[..host_end])
+}
+
+/// Runs `f` on a runtime of its own (sqlx needs tokio).
+fn block_on<F: Future>(f: F) -> F::Output {
+    actix_web::rt::System::new().block_on(f)
+}
+
+/// A fresh database for one server: an SQLite file in a temporary directory, or a
+/// PostgreSQL database dropped with it.
+pub struct TestDb {
+    /// What `--db` would say: the SQLite path, or the PostgreSQL URL.
+    pub url: String,
+    pub backend: Backend,
+    /// The SQLite file (for PostgreSQL, a path that does not exist).
+    pub path: PathBuf,
+    admin: Option<(String, String)>,
     _dir: TempDir,
 }
 
-impl Server {
-    /// Starts the service on 127.0.0.1:0 with a fresh (seeded) database file.
-    pub fn start() -> Self {
+impl TestDb {
+    /// On PostgreSQL when `PRODUCTS_TEST_POSTGRES` is set, else on SQLite.
+    pub fn new() -> Self {
+        match postgres_admin() {
+            Some(admin) => TestDb::postgres(&admin),
+            None => TestDb::sqlite(),
+        }
+    }
+
+    pub fn sqlite() -> Self {
         let dir = TempDir::new();
-        let db_path = dir.path().join("products.db");
-        let db = Db::open(&db_path).unwrap();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&log);
-        let access_log = AccessLog::new(move |line| sink.lock().unwrap().push(line.to_owned()));
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (tx, rx) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let system = actix_web::rt::System::new();
-            system.block_on(async move {
-                let server = Service::new(db)
-                    .access_log(access_log)
-                    .workers(2)
-                    .serve(listener)
-                    .unwrap();
-                tx.send(server.handle()).unwrap();
-                server.await.unwrap();
-            });
-        });
-        let handle = rx.recv_timeout(Duration::from_secs(30)).unwrap();
-        Server {
-            addr,
-            db_path,
-            log,
-            handle: Some(handle),
-            thread: Some(thread),
+        let path = dir.path().join("products.db");
+        TestDb {
+            url: path.to_str().unwrap().to_owned(),
+            backend: Backend::Sqlite,
+            path,
+            admin: None,
             _dir: dir,
         }
     }
 
-    /// The access log lines written so far.
+    /// A new database on the server that `admin` (a URL to any database there) reaches.
+    pub fn postgres(admin: &str) -> Self {
+        let dir = TempDir::new();
+        let name = format!("etag_test_{}_{}", std::process::id(), next_number());
+        block_on(async {
+            let mut conn = sqlx::PgConnection::connect(admin)
+                .await
+                .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin}: {e}"));
+            conn.execute(&*format!(r#"DROP DATABASE IF EXISTS "{name}""#))
+                .await
+                .unwrap();
+            conn.execute(&*format!(r#"CREATE DATABASE "{name}""#))
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+        });
+        TestDb {
+            url: with_database(admin, &name),
+            backend: Backend::Postgres,
+            path: dir.path().join("no-such-file"),
+            admin: Some((admin.to_owned(), name)),
+            _dir: dir,
+        }
+    }
+
+    /// Runs SQL on this database from a connection of its own (e.g. to break it).
+    pub fn execute(&self, sql: &str) {
+        block_on(async {
+            match self.backend {
+                Backend::Sqlite => {
+                    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                        .filename(&self.path)
+                        .connect()
+                        .await
+                        .unwrap();
+                    conn.execute(sql).await.unwrap();
+                    conn.close().await.unwrap();
+                }
+                Backend::Postgres => {
+                    let mut conn = sqlx::PgConnection::connect(&self.url).await.unwrap();
+                    conn.execute(sql).await.unwrap();
+                    conn.close().await.unwrap();
+                }
+            }
+        });
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.admin.take() {
+            block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = conn
+                        .execute(&*format!(
+                            r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#
+                        ))
+                        .await;
+                    let _ = conn.close().await;
+                }
+            });
+        }
+    }
+}
+
+/// The request log lines of each running server, by its log target.
+type Sinks = Mutex<HashMap<String, Arc<Mutex<Vec<String>>>>>;
+
+fn sinks() -> &'static Sinks {
+    static SINKS: OnceLock<Sinks> = OnceLock::new();
+    SINKS.get_or_init(|| {
+        // One logger per process: it hands each server's request log lines to that
+        // server, and prints warnings and errors from anything else.
+        struct Capture;
+        impl log::Log for Capture {
+            fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+                metadata.level() <= log::Level::Info
+            }
+            fn log(&self, record: &log::Record<'_>) {
+                let sink = sinks().lock().unwrap().get(record.target()).cloned();
+                match sink {
+                    Some(sink) => sink.lock().unwrap().push(record.args().to_string()),
+                    None if record.level() <= log::Level::Warn => {
+                        eprintln!("[{} {}] {}", record.level(), record.target(), record.args());
+                    }
+                    None => {}
+                }
+            }
+            fn flush(&self) {}
+        }
+        let _ = log::set_boxed_logger(Box::new(Capture));
+        log::set_max_level(log::LevelFilter::Info);
+        Mutex::new(HashMap::new())
+    })
+}
+
+/// The service, running on its own actix system in a background thread; stops on drop.
+pub struct Server {
+    pub addr: SocketAddr,
+    /// The SQLite file (on PostgreSQL, a path that does not exist: see [`Server::db`]).
+    pub db_path: PathBuf,
+    log: Arc<Mutex<Vec<String>>>,
+    log_target: String,
+    handle: Option<ServerHandle>,
+    store: Option<Db>,
+    thread: Option<JoinHandle<()>>,
+    // Dropped last: the database lives here.
+    db: TestDb,
+}
+
+impl Server {
+    /// Starts the service on 127.0.0.1:0 with a fresh (seeded) database: PostgreSQL when
+    /// `PRODUCTS_TEST_POSTGRES` is set, else an SQLite file.
+    pub fn start() -> Self {
+        Server::start_on(TestDb::new())
+    }
+
+    /// Starts the service on `db`.
+    pub fn start_on(db: TestDb) -> Self {
+        let log_target = format!("products-test-{}", next_number());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        sinks()
+            .lock()
+            .unwrap()
+            .insert(log_target.clone(), Arc::clone(&log));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let url = db.url.clone();
+        let target = log_target.clone();
+        let thread = std::thread::spawn(move || {
+            let system = actix_web::rt::System::new();
+            system.block_on(async move {
+                let store = Db::connect(&url).await.unwrap();
+                let server = Service::new(store.clone())
+                    .log_target(target)
+                    .workers(2)
+                    .serve(listener)
+                    .unwrap();
+                tx.send((server.handle(), store.clone())).unwrap();
+                server.await.unwrap();
+                store.close().await;
+            });
+        });
+        let (handle, store) = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+        Server {
+            addr,
+            db_path: db.path.clone(),
+            log,
+            log_target,
+            handle: Some(handle),
+            store: Some(store),
+            thread: Some(thread),
+            db,
+        }
+    }
+
+    /// Which database the server runs on.
+    pub fn backend(&self) -> Backend {
+        self.db.backend
+    }
+
+    /// The server's database.
+    pub fn db(&self) -> &TestDb {
+        &self.db
+    }
+
+    /// What the server's store has read so far.
+    pub fn stats(&self) -> DbStats {
+        self.store.as_ref().unwrap().stats()
+    }
+
+    /// The request log lines written so far.
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
     }
@@ -165,6 +361,8 @@ impl Drop for Server {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+        self.store = None;
+        sinks().lock().unwrap().remove(&self.log_target);
     }
 }
 
