@@ -9,7 +9,7 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderValue;
 use actix_web::middleware::Logger;
 use actix_web::{App, HttpRequest, HttpServer, web};
-use etag_actix::{TaggedCompress, get_or_head};
+use etag_actix::{PreconditionConfig, TaggedCompress, get_or_head};
 
 use crate::body;
 use crate::db::Db;
@@ -199,9 +199,10 @@ impl Service {
         App::new()
             .app_data(web::Data::new(self.db.clone()))
             .app_data(web::Data::new(CachePolicy(self.cache_control.clone())))
-            // No app-wide 428 rule: the write handlers demand a precondition themselves, once
-            // they know the product exists (a write to an absent one is 404, whatever its
-            // headers).
+            // PUT, PATCH and DELETE must be conditional (428 otherwise), decided by
+            // `Preconditions::write` once the product is known to exist: a write to an
+            // absent one is 404, whatever its headers.
+            .app_data(PreconditionConfig::new().require_precondition(true))
             // Larger bodies: 413, as problem+json (see `body::read`).
             .app_data(web::PayloadConfig::new(body::MAX_BODY_BYTES))
             // gzip/brotli for clients that ask; a compressed body's strong tag gets a

@@ -12,41 +12,42 @@
 //!
 //! A write to an absent product is `404` whatever its preconditions, because without them it
 //! would be (RFC 9110 §13.2.1); only `If-None-Match: *` turns a `PUT` or `PATCH` into a
-//! creation. So the `428` rule is applied by the handlers once the product is known to
-//! exist ([`Preconditions::require`]), not app-wide.
+//! creation. The app's [`PreconditionConfig`](etag_actix::PreconditionConfig) requires a
+//! precondition of `PUT`, `PATCH` and `DELETE`; `Preconditions::write` applies that rule
+//! (`428`) once the product is known to exist.
 //!
-//! The preconditions are evaluated against a state read before the write, and the write is
-//! applied only if that state is still the current one, so nothing is written on the
-//! strength of preconditions that no longer hold:
-//! - `PUT`, `PATCH`, `DELETE`: a compare-and-swap on the version the preconditions were
-//!   checked against ([`Db::replace`], [`Db::delete`]). When it loses a race, the handler
-//!   reads the product again and re-evaluates the client's preconditions against the new
-//!   state: a specific `If-Match` tag is then stale and gets `412`, while `If-Match: *`
-//!   still holds and the write is retried.
-//! - Creation with `If-None-Match: *`: inserted only if no live product has the id
-//!   ([`Db::create_at`]); otherwise `412`.
-//! - `POST` with preconditions: evaluated against the collection's validators
-//!   ([`Db::catalog_version`]), then the insert is a compare-and-swap on the catalog version
-//!   they were checked against ([`Db::insert_if_catalog`]); a lost race re-reads and
-//!   re-evaluates, as above.
+//! Reads answer `304` from the validators alone: `SELECT id, version, updated_at` for a
+//! product ([`Db::product_version`]), the one-row catalog version for the list
+//! ([`Db::catalog_version`]); the rows are read (and serialized) only for a `200`.
+//!
+//! Every write is one call of [`Preconditions::write`]: it reads the current state,
+//! evaluates the client's preconditions against it, and hands it to a compare-and-swap
+//! that applies the change only if that state is still the current one, so nothing is
+//! written on the strength of preconditions that no longer hold. A write that loses the
+//! race is re-read and re-evaluated by the library: a specific `If-Match` tag is then
+//! stale (`412`), `If-Match: *` still holds (retried, `503` with `Retry-After` if it keeps
+//! losing), a deleted product is `404`.
+//! - `PUT`, `PATCH`, `DELETE`: the compare-and-swap is on the product's version
+//!   ([`Db::replace`], [`Db::delete`]);
+//! - creation with `If-None-Match: *`: inserted only if no live product has the id
+//!   ([`Db::create_at`]);
+//! - `POST` with preconditions: evaluated against the collection's validators, then the
+//!   insert is a compare-and-swap on the catalog version they were checked against
+//!   ([`Db::insert_if_catalog`]); without preconditions, a plain insert.
 
 use std::time::SystemTime;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::web::{self, Bytes};
-use actix_web::{HttpRequest, HttpResponse, Responder as _, ResponseError as _};
-use etag_actix::{Condition, ETag as _, Preconditions, Problem, Tagged};
+use actix_web::{HttpRequest, HttpResponse, ResponseError as _};
+use etag_actix::{Condition, Conditional, Preconditions, Problem, Tagged, Unloaded, WriteError};
 use serde_json::Value;
 
 use crate::body;
 use crate::db::Db;
-use crate::model::{Catalog, Product, ProductInput};
+use crate::model::{Catalog, Product, ProductInput, ProductVersion};
 use crate::problem::ApiError;
-
-/// How often a write re-reads and retries after losing a compare-and-swap while the
-/// client's preconditions still hold (only `If-Match: *` or `If-Unmodified-Since` can).
-const MAX_ATTEMPTS: usize = 8;
 
 /// The `Cache-Control` of product responses, shared by all handlers.
 #[derive(Clone, Debug)]
@@ -65,41 +66,69 @@ fn location(id: i64) -> String {
     format!("/products/{id}")
 }
 
-/// The response for one product: validators from the model, the cache policy, and
-/// `Content-Location` so a client knows the body is the resource's current state.
-/// (`Tagged` sends a fresh `Date` with `Last-Modified`, never earlier than it.)
-fn tagged(product: Product, cache: &CachePolicy) -> Tagged<Product> {
-    let here = location(product.id);
-    Tagged::new(product)
-        .cache_control(cache.0.clone())
-        .insert_header((header::CONTENT_LOCATION, here))
+fn not_found(id: i64) -> ApiError {
+    ApiError::NotFound { id: id.to_string() }
 }
 
-/// `GET`/`HEAD /products`
+/// The head of every product response, declared once for the early `304` and the `200`:
+/// validators, the cache policy, and `Content-Location`, so a client knows the body is the
+/// resource's current state. (`Tagged` sends a fresh `Date` with `Last-Modified`, never
+/// earlier than it.)
+fn product_head(version: &ProductVersion, cache: &CachePolicy) -> Tagged<Unloaded> {
+    Tagged::head(version)
+        .cache_control(cache.0.clone())
+        .insert_header((header::CONTENT_LOCATION, location(version.id)))
+}
+
+/// The response for one product, as written.
+fn tagged(product: Product, cache: &CachePolicy) -> Tagged<Product> {
+    product_head(&ProductVersion::from(&product), cache).with_value(product)
+}
+
+/// A write that did not happen, as the service answers it: the precondition's own answer
+/// (`412`, `428`, `503`), the service's `404` (`absent`), or the store's error.
+fn refused(
+    absent: impl FnOnce() -> ApiError,
+) -> impl FnOnce(WriteError<ApiError>) -> actix_web::Error {
+    move |err| match err {
+        WriteError::Precondition(err) => err.into(),
+        WriteError::NotFound => absent().into(),
+        WriteError::Store(err) => err.into(),
+    }
+}
+
+/// `GET`/`HEAD /products`: `304` from the catalog version row, without reading a product.
 pub(crate) async fn list(
+    req: HttpRequest,
     db: web::Data<Db>,
     cache: web::Data<CachePolicy>,
-) -> Result<Tagged<Catalog>, ApiError> {
-    let catalog = db.catalog().await?;
+) -> Result<Conditional<Catalog>, ApiError> {
+    let version = db.catalog_version().await?;
     // Without Last-Modified (none yet, or its second not over), `Tagged` leaves `Date` to
     // actix, whose clock is refreshed only every 500 ms; a fresh one keeps caches from
     // aging the list early.
-    Ok(Tagged::new(catalog)
+    Tagged::head(&version)
         .cache_control(cache.0.clone())
-        .insert_header((header::DATE, httpdate::fmt_http_date(SystemTime::now()))))
+        .insert_header((header::DATE, httpdate::fmt_http_date(SystemTime::now())))
+        .load(&req, async || Ok(db.catalog().await?))
+        .await
 }
 
-/// `GET`/`HEAD /products/{id}`: `Tagged` answers `304` itself.
+/// `GET`/`HEAD /products/{id}`: `304` from `SELECT id, version, updated_at`, without
+/// reading the row; `404` when absent, whatever the conditional headers.
 pub(crate) async fn show(
+    req: HttpRequest,
     id: web::Path<String>,
     db: web::Data<Db>,
     cache: web::Data<CachePolicy>,
-) -> Result<Tagged<Product>, ApiError> {
+) -> Result<Conditional<Product>, ApiError> {
     let id = product_id(&id)?;
-    match db.get(id).await? {
-        Some(product) => Ok(tagged(product, &cache)),
-        None => Err(ApiError::NotFound { id: id.to_string() }),
-    }
+    let version = db.product_version(id).await?.ok_or_else(|| not_found(id))?;
+    product_head(&version, &cache)
+        .load(&req, async || {
+            db.get(id).await?.ok_or_else(|| not_found(id))
+        })
+        .await
 }
 
 /// `POST /products`. Conditional headers, when sent, are evaluated against the collection
@@ -113,107 +142,32 @@ pub(crate) async fn create(
     cache: web::Data<CachePolicy>,
 ) -> Result<Tagged<Product>, actix_web::Error> {
     let input = body::replacement(&req, &body::read(body)?)?;
-    let product = if pre.is_conditional() {
-        conditional_insert(&pre, &db, input).await?
-    } else {
-        db.insert(input).await.map_err(ApiError::from)?
-    };
+    let conditional = pre.is_conditional();
+    let product = pre
+        .write()
+        .update(
+            async || Ok(Some(db.catalog_version().await?)),
+            async |catalog| {
+                Ok(if conditional {
+                    db.insert_if_catalog(catalog.version, input.clone()).await?
+                } else {
+                    Some(db.insert(input.clone()).await?)
+                })
+            },
+        )
+        .await
+        // The collection always exists: `NotFound` cannot come.
+        .map_err(refused(|| ApiError::NoRoute {
+            path: "/products".to_owned(),
+        }))?;
     let here = location(product.id);
     Ok(tagged(product, &cache).created(here))
 }
 
-/// The conditional `POST` loop: read the collection's validators, evaluate, insert if the
-/// collection is still at that version; on a lost race start over with the new version.
-async fn conditional_insert(
-    pre: &Preconditions,
-    db: &Db,
-    input: ProductInput,
-) -> Result<Product, actix_web::Error> {
-    let mut last_seen = None;
-    for _ in 0..MAX_ATTEMPTS {
-        let current = db.catalog_version().await.map_err(ApiError::from)?;
-        pre.check(&current)?;
-        if let Some(product) = db
-            .insert_if_catalog(current.version, input.clone())
-            .await
-            .map_err(ApiError::from)?
-        {
-            return Ok(product);
-        }
-        last_seen = Some(current.etag());
-    }
-    Err(pre.failed(last_seen).into())
-}
-
-/// What a write handler wants done, decided against the current state.
-enum Change {
-    /// Replace the product with this input, or create it when absent.
-    Write(ProductInput),
-    Delete,
-}
-
-/// What a write did.
-enum Done {
+/// What a `PUT` or `PATCH` did.
+enum Written {
     Replaced(Product),
     Created(Product),
-    Deleted,
-}
-
-/// The conditional write loop: read; `404` when absent (unless `creates`), `428` when
-/// present and nothing says which state the client expects; evaluate the preconditions;
-/// decide the change; compare-and-swap. On a lost race, start over with the new state.
-async fn conditional_write(
-    pre: &Preconditions,
-    db: &Db,
-    id: i64,
-    creates: bool,
-    mut change: impl FnMut(Option<&Product>) -> Result<Change, ApiError>,
-) -> Result<Done, actix_web::Error> {
-    let not_found = || ApiError::NotFound { id: id.to_string() };
-    let mut last_seen = None;
-    for _ in 0..MAX_ATTEMPTS {
-        let current = db.get(id).await.map_err(ApiError::from)?;
-        match &current {
-            None if !creates => return Err(not_found().into()),
-            None => {}
-            Some(_) => pre.require()?,
-        }
-        pre.check_option(current.as_ref())?;
-        let done = match (change(current.as_ref())?, &current) {
-            (Change::Write(input), Some(cur)) => db
-                .replace(id, cur.version, input)
-                .await
-                .map_err(ApiError::from)?
-                .map(Done::Replaced),
-            (Change::Write(input), None) => db
-                .create_at(id, input)
-                .await
-                .map_err(ApiError::from)?
-                .map(Done::Created),
-            (Change::Delete, Some(cur)) => db
-                .delete(id, cur.version)
-                .await
-                .map_err(ApiError::from)?
-                .then_some(Done::Deleted),
-            (Change::Delete, None) => return Err(not_found().into()),
-        };
-        if let Some(done) = done {
-            return Ok(done);
-        }
-        last_seen = current.map(|p| p.etag());
-    }
-    Err(pre.failed(last_seen).into())
-}
-
-fn written(done: Done, cache: &CachePolicy, req: &HttpRequest) -> HttpResponse {
-    match done {
-        Done::Replaced(p) => tagged(p, cache).respond_to(req),
-        Done::Created(p) => {
-            let here = location(p.id);
-            tagged(p, cache).created(here).respond_to(req)
-        }
-        Done::Deleted => HttpResponse::NoContent().finish(),
-    }
 }
 
 /// `PUT /products/{id}` (full replacement) and `PATCH /products/{id}` (JSON Merge Patch,
@@ -226,40 +180,64 @@ pub(crate) async fn put_or_patch(
     body: Result<Bytes, actix_web::Error>,
     db: web::Data<Db>,
     cache: web::Data<CachePolicy>,
-) -> Result<HttpResponse, actix_web::Error> {
+) -> Result<Tagged<Product>, actix_web::Error> {
     let id = product_id(&id)?;
     let body = body::read(body)?;
     let merge = req.method() == Method::PATCH;
-    let creates = pre.if_none_match() == Some(Condition::Any);
+    // The body is parsed once, after the preconditions held (a stale write is a 412,
+    // whatever its body), and a patch is applied to each state read.
     let mut patch: Option<Value> = None;
-    let done = conditional_write(&pre, &db, id, creates, |current| {
-        let input = if merge {
-            // Parsed once, after the preconditions held; applied to each state read.
-            let patch = match &patch {
-                Some(patch) => patch,
-                None => patch.insert(body::merge_patch(&req, &body)?),
-            };
-            body::patched(current.map(ProductInput::from).as_ref(), patch)?
-        } else {
-            body::replacement(&req, &body)?
-        };
-        Ok(Change::Write(input))
+    let mut replacement: Option<ProductInput> = None;
+    let written = pre
+        .write()
+        .create_if_absent(pre.if_none_match() == Some(Condition::Any))
+        .run(
+            async || Ok(db.get(id).await?),
+            async |current: Option<&Product>| {
+                let input = if merge {
+                    let patch = match &patch {
+                        Some(patch) => patch,
+                        None => patch.insert(body::merge_patch(&req, &body)?),
+                    };
+                    body::patched(current.map(ProductInput::from).as_ref(), patch)?
+                } else {
+                    match &replacement {
+                        Some(input) => input.clone(),
+                        None => replacement.insert(body::replacement(&req, &body)?).clone(),
+                    }
+                };
+                Ok(match current {
+                    Some(current) => db
+                        .replace(id, current.version, input)
+                        .await?
+                        .map(Written::Replaced),
+                    None => db.create_at(id, input).await?.map(Written::Created),
+                })
+            },
+        )
+        .await
+        .map_err(refused(|| not_found(id)))?;
+    Ok(match written {
+        Written::Replaced(product) => tagged(product, &cache),
+        Written::Created(product) => tagged(product, &cache).created(location(id)),
     })
-    .await?;
-    Ok(written(done, &cache, &req))
 }
 
-/// `DELETE /products/{id}`.
+/// `DELETE /products/{id}`: the validators are all it reads.
 pub(crate) async fn delete(
-    req: HttpRequest,
     pre: Preconditions,
     id: web::Path<String>,
     db: web::Data<Db>,
-    cache: web::Data<CachePolicy>,
 ) -> Result<HttpResponse, actix_web::Error> {
     let id = product_id(&id)?;
-    let done = conditional_write(&pre, &db, id, false, |_| Ok(Change::Delete)).await?;
-    Ok(written(done, &cache, &req))
+    pre.write()
+        .update(
+            async || Ok(db.product_version(id).await?),
+            async |current| Ok(db.delete(id, current.version).await?.then_some(())),
+        )
+        .await
+        .map_err(refused(|| not_found(id)))?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Any other method on a known path: `405` with `Allow`.

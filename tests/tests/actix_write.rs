@@ -605,3 +605,55 @@ async fn post_to_a_collection_inserts_against_the_version_checked() {
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(collection.items.lock().unwrap().len(), 2);
 }
+
+/// The same exhaustion over a real socket: an HTTP server on a loopback port whose store
+/// always loses; the raw response is a 503 problem with `Retry-After`, and nothing changed.
+// `test` is actix-web's module here: the plain test attribute by its full path.
+#[core::prelude::v1::test]
+fn over_real_http_retries_run_out_with_503() {
+    use std::io::{Read, Write};
+
+    let store = Store::widget(Interference::Always);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let app_store = store.clone();
+    let server = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = actix_web::HttpServer::new(move || {
+                App::new().app_data(app_store.clone()).configure(routes)
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run();
+            tx.send(server.handle()).unwrap();
+            server.await.unwrap();
+        });
+    });
+    let handle = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream
+        .write_all(b"DELETE /r HTTP/1.1\r\nHost: test\r\nIf-Match: *\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    actix_web::rt::System::new().block_on(handle.stop(true));
+    server.join().unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let head = head.to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 503 "), "{head}");
+    assert!(head.contains("\r\nretry-after: 1\r\n"), "{head}");
+    assert!(
+        head.contains("\r\ncontent-type: application/problem+json\r\n"),
+        "{head}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(doc["status"], 503);
+    assert_eq!((store.loads(), store.swaps(), store.applied()), (4, 4, 0));
+    assert_eq!(store.current().map(|p| p.version), Some(3 + 4));
+}
