@@ -1,6 +1,10 @@
 //! Per-app or per-scope settings: [`PreconditionConfig`] and [`ErrorFormat`].
 
+use std::time::SystemTime;
+
 use actix_web::{HttpRequest, web};
+
+use crate::clock::Clock;
 
 /// How 400, 412 and 428 responses are written.
 ///
@@ -41,6 +45,7 @@ pub enum ErrorFormat {
 ///   `If-Unmodified-Since` is the only guard, it also takes a modification time to evaluate
 ///   it against: a check of a resource without one, or of no resource, answers 428 as well.
 /// - [`error_format`](Self::error_format): the body of 400, 412 and 428 responses.
+/// - [`clock`](Self::clock): where the time is read (tests set one they control).
 ///
 /// Without a registered config the defaults apply: nothing required, problem+json bodies.
 ///
@@ -59,12 +64,10 @@ pub enum ErrorFormat {
 pub struct PreconditionConfig {
     require: bool,
     format: ErrorFormat,
+    clock: Clock,
 }
 
-static DEFAULT: PreconditionConfig = PreconditionConfig {
-    require: false,
-    format: ErrorFormat::ProblemJson,
-};
+static DEFAULT: PreconditionConfig = PreconditionConfig::new();
 
 impl PreconditionConfig {
     /// The default settings: no precondition required, problem+json error bodies.
@@ -80,6 +83,7 @@ impl PreconditionConfig {
         Self {
             require: false,
             format: ErrorFormat::ProblemJson,
+            clock: Clock::system(),
         }
     }
 
@@ -114,6 +118,57 @@ impl PreconditionConfig {
     pub const fn error_format(mut self, format: ErrorFormat) -> Self {
         self.format = format;
         self
+    }
+
+    /// Sets where the time is read (default: the system clock): whether a modification time
+    /// is a validator yet (its second must have passed), and the `Date` of responses. For
+    /// tests: a [`Clock::fixed`] time makes "the current second" exact.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use actix_web::{App, test, web, http::header};
+    /// use etag_actix::{Clock, EntityTag, PreconditionConfig, Tagged};
+    ///
+    /// let noon = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// async fn show() -> Tagged<&'static str> {
+    ///     let changed = SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_400);
+    ///     Tagged::with_etag("hi", EntityTag::strong("v1").unwrap()).last_modified(changed)
+    /// }
+    /// # actix_web::rt::System::new().block_on(async {
+    /// // 600 ms after the change, in the same second: no Last-Modified yet.
+    /// let config = PreconditionConfig::new().clock(Clock::fixed(noon + Duration::from_millis(600)));
+    /// let app = test::init_service(App::new().app_data(config).route("/", web::get().to(show))).await;
+    /// let res = test::call_service(&app, test::TestRequest::get().to_request()).await;
+    /// assert!(res.headers().get(header::LAST_MODIFIED).is_none());
+    /// assert_eq!(res.headers().get(header::DATE).unwrap(), "Tue, 14 Nov 2023 22:13:20 GMT");
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The current time on the configured clock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use etag_actix::{Clock, PreconditionConfig};
+    ///
+    /// let config = PreconditionConfig::new().clock(Clock::fixed(SystemTime::UNIX_EPOCH));
+    /// assert_eq!(config.now(), SystemTime::UNIX_EPOCH);
+    /// ```
+    pub fn now(&self) -> SystemTime {
+        self.clock.now()
+    }
+
+    /// The configured clock.
+    pub(crate) fn clock_ref(&self) -> &Clock {
+        &self.clock
     }
 
     /// Whether a precondition is required on `PUT`, `PATCH` and `DELETE`.

@@ -37,7 +37,7 @@ pub(crate) fn evaluate(
     };
     match current.last_modified {
         LastModified::None => c.evaluate(method, with(None)),
-        LastModified::Settled { time, .. } => c.evaluate(method, with(Some(time))),
+        LastModified::Settled(time) => c.evaluate(method, with(Some(time))),
         LastModified::Unsettled { next_second } => {
             let without_ims = Conditions {
                 if_modified_since: &[],
@@ -95,6 +95,7 @@ pub(crate) fn check(
         Decision::NotModified => Err(PreconditionError::not_modified(
             current.and_then(|v| v.etag).cloned(),
             current.map_or(LastModified::None, |v| v.last_modified),
+            current.map(|v| v.date),
         )),
         Decision::Stop(err) => Err(err),
     }
@@ -141,13 +142,13 @@ mod tests {
 
     /// A resource modified 200 ms into `SECOND`, judged 500 ms into it: unsettled.
     fn unsettled(tag: &EntityTag) -> Current<'_> {
-        Current {
-            etag: Some(tag),
-            last_modified: crate::validators::usable_last_modified(
-                Some(at(SECOND * 1000 + 200)),
-                at(SECOND * 1000 + 500),
-            ),
-        }
+        Current::judge(
+            Validators {
+                etag: Some(tag),
+                last_modified: Some(at(SECOND * 1000 + 200)),
+            },
+            at(SECOND * 1000 + 500),
+        )
     }
 
     fn tag() -> EntityTag {
@@ -247,13 +248,13 @@ mod tests {
     #[test]
     fn settled_time_is_compared_as_before() {
         let tag = tag();
-        let current = Current {
-            etag: Some(&tag),
-            last_modified: crate::validators::usable_last_modified(
-                Some(at(SECOND * 1000 + 200)),
-                at(SECOND * 1000 + 1000),
-            ),
-        };
+        let current = Current::judge(
+            Validators {
+                etag: Some(&tag),
+                last_modified: Some(at(SECOND * 1000 + 200)),
+            },
+            at(SECOND * 1000 + 1000),
+        );
         let c = Conditions {
             if_modified_since: &[DATE],
             ..Conditions::default()

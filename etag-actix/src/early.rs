@@ -6,7 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, Responder};
 use etag_core::ETag;
 use serde::Serialize;
 
-use crate::tagged::{Decision, Tagged};
+use std::ops::ControlFlow;
+
+use crate::tagged::Tagged;
 
 /// The place of the value in a [`Tagged`] whose representation is not loaded yet: what
 /// [`Tagged::head`] returns. A `Tagged<Unloaded>` is no responder; it becomes one with
@@ -102,8 +104,8 @@ impl Tagged<Unloaded> {
     /// ```
     pub fn early(&self, req: &HttpRequest) -> Option<HttpResponse<BoxBody>> {
         match self.head.decide(req) {
-            Decision::Respond(res) => Some(res),
-            Decision::Serialize(_) => None,
+            ControlFlow::Break(res) => Some(res),
+            ControlFlow::Continue(_) => None,
         }
     }
 

@@ -1,16 +1,17 @@
 //! [`PreconditionError`]: the 304, 400, 412 and 428 answers of a conditional request.
 
 use core::fmt;
+use std::time::SystemTime;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::config::ErrorFormat;
-use crate::headers::tag_value;
+
 use crate::problem::Problem;
 use crate::representation::StandsFor;
-use crate::validators::{self, LastModified};
+use crate::validators::{self, Current, LastModified, tag_value};
 use etag_core::{EntityTag, Header, ParseError};
 
 /// Why a conditional request stops before the handler's work is done.
@@ -47,6 +48,8 @@ pub struct PreconditionError {
     format: ErrorFormat,
     etag: Option<EntityTag>,
     last_modified: LastModified,
+    /// The `Date` of a 304 (the instant the state was judged at).
+    date: Option<SystemTime>,
     /// The headers of the 200 a 304 stands for (boxed: most errors have none).
     headers: Option<Box<HeaderMap>>,
     /// A compression-aware tag layer handles the request: a 304 records what it stands for.
@@ -258,6 +261,7 @@ impl PreconditionError {
             format: ErrorFormat::ProblemJson,
             etag: None,
             last_modified: LastModified::None,
+            date: None,
             headers: None,
             behind_tag_layer: false,
         }
@@ -269,9 +273,14 @@ impl PreconditionError {
         self
     }
 
-    pub(crate) fn not_modified(etag: Option<EntityTag>, last_modified: LastModified) -> Self {
+    pub(crate) fn not_modified(
+        etag: Option<EntityTag>,
+        last_modified: LastModified,
+        date: Option<SystemTime>,
+    ) -> Self {
         let mut err = Self::new(Kind::NotModified).with_etag(etag);
         err.last_modified = last_modified;
+        err.date = date;
         err
     }
 
@@ -363,13 +372,14 @@ impl ResponseError for PreconditionError {
                 .as_deref()
                 .filter(|h| self.behind_tag_layer && h.contains_key(header::CONTENT_TYPE))
                 .map(|h| StandsFor::of(StatusCode::OK, h, None));
-            return validators::not_modified(
-                self.etag.as_ref(),
-                self.last_modified,
-                self.headers.as_deref(),
-                true,
-                stands_for,
-            );
+            let current = Current {
+                etag: self.etag.as_ref(),
+                last_modified: self.last_modified,
+                // Without an instant (never the case for a 304 this crate makes), the
+                // service's own clock.
+                date: self.date.unwrap_or_else(SystemTime::now),
+            };
+            return validators::not_modified(&current, self.headers.as_deref(), true, stands_for);
         }
         let mut problem = Problem::new(self.status(), self.to_string())
             .with_type(self.type_uri())

@@ -273,13 +273,14 @@
 //! apply to it; [`Preconditions::evaluate`] reports the core's range decision for handlers
 //! that serve ranges themselves.
 
+mod clock;
 #[cfg(feature = "compress")]
 mod compress;
+mod conditions;
 mod config;
 mod decide;
 mod early;
 mod error;
-mod headers;
 mod interop;
 mod preconditions;
 mod problem;
@@ -298,6 +299,7 @@ pub use etag_core::*;
 #[doc(inline)]
 pub use etag_derive::ETagActix as ETag;
 
+pub use clock::Clock;
 #[cfg(feature = "compress")]
 pub use compress::{CompressTags, CompressTagsMiddleware, TaggedCompress};
 pub use config::{ErrorFormat, PreconditionConfig};

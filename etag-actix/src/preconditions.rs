@@ -8,10 +8,11 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::{FromRequest, HttpRequest};
 use etag_core::{Condition, ETag, EntityTag, Method, Outcome, TagList, Validators};
 
+use crate::clock::Clock;
+use crate::conditions::{Lines, RawConditions, core_method};
 use crate::config::{ErrorFormat, PreconditionConfig};
 use crate::decide;
 use crate::error::PreconditionError;
-use crate::headers::{Lines, RawConditions, core_method};
 use crate::representation::behind_tag_layer;
 use crate::validators::Current;
 
@@ -85,6 +86,8 @@ pub struct Preconditions {
     required: bool,
     /// A compression-aware tag layer handles the request.
     behind_tag_layer: bool,
+    /// Where the time is read (the config's).
+    clock: Clock,
 }
 
 /// The lines of one header, owned (a `HeaderValue` clone shares the request's bytes).
@@ -157,6 +160,7 @@ impl Preconditions {
             format: config.format(),
             required: config.requires_precondition() && requires_precondition(req.method()),
             behind_tag_layer: behind_tag_layer(req),
+            clock: config.clock_ref().clone(),
         };
         pre.with_raw(|raw| decide::validate(pre.method, &raw.conditions()))
             .map_err(|e| e.with_format(pre.format))?;
@@ -230,7 +234,8 @@ impl Preconditions {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate(&self, current: Option<Validators<'_>>) -> Outcome {
-        let current = current.map(Current::now);
+        let now = self.clock.now();
+        let current = current.map(|v| Current::judge(v, now));
         self.with_raw(|raw| decide::evaluate(self.method, &raw.conditions(), current))
     }
 
@@ -272,7 +277,12 @@ impl Preconditions {
             if self.required && decide::lacks_guard(&conditions, current) {
                 return Err(PreconditionError::required());
             }
-            decide::check(self.method, &conditions, current.map(Current::now))
+            let now = self.clock.now();
+            decide::check(
+                self.method,
+                &conditions,
+                current.map(|v| Current::judge(v, now)),
+            )
         })
         .map_err(|e| {
             e.with_format(self.format)

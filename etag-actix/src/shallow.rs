@@ -9,14 +9,14 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpResponse, ResponseError};
-use etag_core::{EntityTag, Method, TagEncoder};
+use etag_core::{EntityTag, Method, TagEncoder, Validators};
 use futures_util::future::LocalBoxFuture;
 
+use crate::conditions::{RawConditions, core_method};
 use crate::config::PreconditionConfig;
 use crate::decide::{self, Decision};
-use crate::headers::{RawConditions, core_method, tag_value};
 use crate::representation::{StandsFor, behind_tag_layer};
-use crate::validators::{self, Current, LastModified};
+use crate::validators::{self, Current, LastModified, tag_value};
 
 /// The default largest body [`ShallowEtag`] buffers: 1 MiB.
 const DEFAULT_MAX_SIZE: usize = 1 << 20;
@@ -230,38 +230,45 @@ fn respond(
     if let Some(value) = tag_value(tag) {
         head.headers_mut().insert(header::ETAG, value);
     }
-    let last_modified = LastModified::now(
-        head.headers()
-            .get(header::LAST_MODIFIED)
-            .and_then(|v| etag_core::parse_http_date(v.as_bytes()).ok()),
+    let config = PreconditionConfig::from_req(req);
+    let current = Current::judge(
+        Validators {
+            etag: Some(tag),
+            last_modified: head
+                .headers()
+                .get(header::LAST_MODIFIED)
+                .and_then(|v| etag_core::parse_http_date(v.as_bytes()).ok()),
+        },
+        config.now(),
     );
-    if let LastModified::Unsettled { .. } = last_modified {
-        // Not a validator yet (see `Tagged`): not sent either.
+    if let LastModified::Unsettled { .. } = current.last_modified {
+        // Not a validator yet (the same-second rule): not sent either.
         head.headers_mut().remove(header::LAST_MODIFIED);
     }
     let raw = RawConditions::from_headers(req.headers());
-    let current = Current {
-        etag: Some(tag),
-        last_modified,
-    };
     match decide::decide(method, &raw.conditions(), Some(current)) {
-        Decision::Proceed => head.set_body(BoxBody::new(bytes)),
+        Decision::Proceed => {
+            // Like every response this crate tags: a `Date` of the instant it was judged at.
+            if !head.headers().contains_key(header::DATE)
+                && let Some(date) = validators::date_value(current.date)
+            {
+                head.headers_mut().insert(header::DATE, date);
+            }
+            head.set_body(BoxBody::new(bytes))
+        }
         // The handler's headers hold the validators already (and their Date, if any).
         Decision::NotModified => {
             let stands_for = behind_tag_layer(req).then(|| StandsFor {
                 empty: bytes.is_empty(),
                 ..StandsFor::of(head.status(), head.headers(), None)
             });
-            validators::not_modified(
-                None,
-                LastModified::None,
-                Some(head.headers()),
-                false,
-                stands_for,
-            )
+            let fresh = Current {
+                etag: None,
+                last_modified: LastModified::None,
+                ..current
+            };
+            validators::not_modified(&fresh, Some(head.headers()), false, stands_for)
         }
-        Decision::Stop(err) => err
-            .with_format(PreconditionConfig::from_req(req).format())
-            .error_response(),
+        Decision::Stop(err) => err.with_format(config.format()).error_response(),
     }
 }

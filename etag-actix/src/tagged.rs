@@ -1,5 +1,6 @@
 //! The [`Tagged`] responder.
 
+use std::ops::ControlFlow;
 use std::time::SystemTime;
 
 use actix_web::body::BoxBody;
@@ -10,12 +11,12 @@ use actix_web::http::header::{
 };
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
-use etag_core::{ETag, EntityTag, Method};
+use etag_core::{ETag, EntityTag, Method, Validators};
 use serde::Serialize;
 
+use crate::conditions::{RawConditions, core_method};
 use crate::config::PreconditionConfig;
 use crate::decide;
-use crate::headers::{RawConditions, core_method};
 use crate::representation::{StandsFor, behind_tag_layer};
 use crate::validators::{self, Current, LastModified};
 
@@ -380,10 +381,10 @@ impl<T> Tagged<T> {
     }
 }
 
-pub(crate) enum Decision {
-    Respond(HttpResponse<BoxBody>),
-    Serialize(LastModified),
-}
+/// What [`Head::decide`] found: `Break` with the answer the request gets without a body
+/// being serialized, or `Continue` with the judged modification time and the `Date` of the
+/// full response.
+pub(crate) type Decision = ControlFlow<HttpResponse<BoxBody>, (LastModified, SystemTime)>;
 
 impl<T: Serialize> Responder for Tagged<T> {
     type Body = BoxBody;
@@ -391,9 +392,9 @@ impl<T: Serialize> Responder for Tagged<T> {
     fn respond_to(self, req: &HttpRequest) -> HttpResponse<Self::Body> {
         let Tagged { value, head } = self;
         match head.decide(req) {
-            Decision::Respond(res) => res,
-            Decision::Serialize(last_modified) => match to_json(&value) {
-                Ok(body) => head.full_response(last_modified, body),
+            ControlFlow::Break(res) => res,
+            ControlFlow::Continue(judged) => match to_json(&value) {
+                Ok(body) => head.full_response(judged, body),
                 Err(err) => {
                     HttpResponse::from_error(actix_web::error::JsonPayloadError::Serialize(err))
                 }
@@ -445,25 +446,28 @@ impl Head {
     /// for an invalid header, 304, 412 or 400), or the full response.
     pub(crate) fn decide(&self, req: &HttpRequest) -> Decision {
         if let Some(err) = &self.error {
-            return Decision::Respond(err.response());
+            return ControlFlow::Break(err.response());
         }
+        let config = PreconditionConfig::from_req(req);
         // Judged once: the same instant decides the evaluation and the headers.
-        let last_modified = LastModified::now(self.last_modified);
+        let current = Current::judge(
+            Validators {
+                etag: Some(&self.etag),
+                last_modified: self.last_modified,
+            },
+            config.now(),
+        );
+        let judged = (current.last_modified, current.date);
         let method = core_method(req.method());
         if !self.status.is_success() || !matches!(method, Method::Get | Method::Head) {
-            return Decision::Serialize(last_modified);
+            return ControlFlow::Continue(judged);
         }
         let raw = RawConditions::from_headers(req.headers());
-        let current = Current {
-            etag: Some(&self.etag),
-            last_modified,
-        };
         // `decide` reports the same 400s as `decide::validate`: no separate validation pass.
         match decide::decide(method, &raw.conditions(), Some(current)) {
-            decide::Decision::Proceed => Decision::Serialize(last_modified),
-            decide::Decision::NotModified => Decision::Respond(validators::not_modified(
-                Some(&self.etag),
-                last_modified,
+            decide::Decision::Proceed => ControlFlow::Continue(judged),
+            decide::Decision::NotModified => ControlFlow::Break(validators::not_modified(
+                &current,
                 Some(&self.headers),
                 true,
                 behind_tag_layer(req).then(|| {
@@ -474,24 +478,26 @@ impl Head {
                     )
                 }),
             )),
-            decide::Decision::Stop(err) => Decision::Respond(
-                err.with_format(PreconditionConfig::from_req(req).format())
-                    .error_response(),
-            ),
+            decide::Decision::Stop(err) => {
+                ControlFlow::Break(err.with_format(config.format()).error_response())
+            }
         }
     }
 
-    fn full_response(self, last_modified: LastModified, body: Vec<u8>) -> HttpResponse<BoxBody> {
+    fn full_response(
+        self,
+        (last_modified, date): (LastModified, SystemTime),
+        body: Vec<u8>,
+    ) -> HttpResponse<BoxBody> {
         let mut res = HttpResponse::with_body(self.status, BoxBody::new(Bytes::from(body)));
         let headers = res.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
-        validators::write_validators(
-            headers,
-            Some(&self.etag),
+        let current = Current {
+            etag: Some(&self.etag),
             last_modified,
-            Some(&self.headers),
-            true,
-        );
+            date,
+        };
+        validators::write_validators(headers, &current, Some(&self.headers), true);
         for (name, value) in self.headers {
             headers.insert(name, value);
         }

@@ -35,8 +35,6 @@
 //!   insert is a compare-and-swap on the catalog version they were checked against
 //!   ([`Db::insert_if_catalog`]); without preconditions, a plain insert.
 
-use std::time::SystemTime;
-
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::web::{self, Bytes};
@@ -72,8 +70,8 @@ fn not_found(id: i64) -> ApiError {
 
 /// The head of every product response, declared once for the early `304` and the `200`:
 /// validators, the cache policy, and `Content-Location`, so a client knows the body is the
-/// resource's current state. (`Tagged` sends a fresh `Date` with `Last-Modified`, never
-/// earlier than it.)
+/// resource's current state. (`Tagged` sends a fresh `Date`, never earlier than the
+/// product's `updated_at`.)
 fn product_head(version: &ProductVersion, cache: &CachePolicy) -> Tagged<Unloaded> {
     Tagged::head(version)
         .cache_control(cache.0.clone())
@@ -104,12 +102,8 @@ pub(crate) async fn list(
     cache: web::Data<CachePolicy>,
 ) -> Result<Conditional<Catalog>, ApiError> {
     let version = db.catalog_version().await?;
-    // Without Last-Modified (none yet, or its second not over), `Tagged` leaves `Date` to
-    // actix, whose clock is refreshed only every 500 ms; a fresh one keeps caches from
-    // aging the list early.
     Tagged::head(&version)
         .cache_control(cache.0.clone())
-        .insert_header((header::DATE, httpdate::fmt_http_date(SystemTime::now())))
         .load(&req, async || Ok(db.catalog().await?))
         .await
 }

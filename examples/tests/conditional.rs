@@ -270,3 +270,40 @@ fn if_match_star_racing_a_delete_has_one_winner() {
         }
     }
 }
+
+/// `Date` is never older than the representation: right after a write, the write's own
+/// response and the next read carry a `Date` no earlier than the product's `updated_at`
+/// (actix-web's own `Date` lags by up to 500 ms, so it often was a second earlier).
+#[test]
+fn a_response_right_after_a_write_is_not_dated_before_the_write() {
+    let s = Server::start();
+    let second_of = |date: &str| {
+        let time = httpdate::parse_http_date(date).unwrap();
+        time.duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    let updated_second = |doc: &serde_json::Value| {
+        let at = chrono::DateTime::parse_from_rfc3339(doc["updated_at"].as_str().unwrap()).unwrap();
+        u64::try_from(at.timestamp()).unwrap()
+    };
+    for stock in 0..20 {
+        let written = s.set_stock("/products/1", stock);
+        let doc = written.json();
+        assert!(
+            second_of(written.header("date").unwrap()) >= updated_second(&doc),
+            "the write's response: {:?} before {}",
+            written.header("date"),
+            doc["updated_at"]
+        );
+        for path in ["/products/1", "/products"] {
+            let read = s.get(path, &[]);
+            assert!(
+                second_of(read.header("date").unwrap()) >= updated_second(&doc),
+                "{path}: {:?} before {}",
+                read.header("date"),
+                doc["updated_at"]
+            );
+        }
+    }
+}

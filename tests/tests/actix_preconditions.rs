@@ -15,7 +15,8 @@ use actix_web::http::header;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{App, HttpResponse, test, web};
 use etag_actix::{
-    ETag, ErrorFormat, PreconditionConfig, PreconditionError, Preconditions, Tagged, get_or_head,
+    Clock, ETag, ErrorFormat, PreconditionConfig, PreconditionError, Preconditions, Tagged,
+    get_or_head,
 };
 use serde::Deserialize;
 
@@ -747,18 +748,18 @@ async fn if_unmodified_since_without_modification_time_is_ignored_when_not_requi
 /// `If-Unmodified-Since: T` must not overwrite B's change (RFC 9110 §13.1.4).
 #[actix_web::test]
 async fn same_second_if_unmodified_since_write_is_412() {
-    let (status, version) = within_one_second(|| async {
-        let store = Store::with_widget();
-        store.products.lock().unwrap().get_mut(&1).unwrap().updated = Some(SystemTime::now());
-        let app = app!(store);
-        let date = etag_actix::format_http_date(SystemTime::now());
-        let req = write(Method::PUT, Some((header::IF_UNMODIFIED_SINCE, &date)));
-        let status = test::call_service(&app, req.to_request()).await.status();
-        (status, store.version(1))
-    })
-    .await;
+    let store = Store::with_widget();
+    // B's change: 200 ms into the second A read at; the write arrives 500 ms later.
+    let changed = changed() + std::time::Duration::from_millis(200);
+    store.products.lock().unwrap().get_mut(&1).unwrap().updated = Some(changed);
+    let config = PreconditionConfig::new().clock(Clock::fixed(
+        changed + std::time::Duration::from_millis(500),
+    ));
+    let app = app!(store, config);
+    let req = write(Method::PUT, Some((header::IF_UNMODIFIED_SINCE, IMF)));
+    let status = test::call_service(&app, req.to_request()).await.status();
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
-    assert_eq!(version, Some(3));
+    assert_eq!(store.version(1), Some(3));
 }
 
 fn changed_at(updated: SystemTime) -> Product {
@@ -772,25 +773,29 @@ fn changed_at(updated: SystemTime) -> Product {
 /// `If-Modified-Since` cannot answer 304, and a 304 by tag carries no `Last-Modified`.
 #[actix_web::test]
 async fn same_second_check_never_answers_304_by_date() {
-    let (by_date, by_tag) = within_one_second(|| async {
-        let product = changed_at(SystemTime::now());
-        let date = etag_actix::format_http_date(SystemTime::now());
-        let req = test::TestRequest::get()
-            .insert_header((header::IF_MODIFIED_SINCE, date))
-            .to_http_request();
-        let by_date = Preconditions::from_req(&req).unwrap().check(&product);
-        let req = test::TestRequest::get()
-            .insert_header((header::IF_NONE_MATCH, widget_tag()))
-            .to_http_request();
-        let by_tag = Preconditions::from_req(&req).unwrap().check(&product);
-        (by_date, by_tag)
-    })
-    .await;
+    // Changed 200 ms into a second, checked 500 ms later, on a clock the test holds.
+    let changed = changed() + std::time::Duration::from_millis(200);
+    let config = PreconditionConfig::new().clock(Clock::fixed(
+        changed + std::time::Duration::from_millis(500),
+    ));
+    let product = changed_at(changed);
+    let req = test::TestRequest::get()
+        .app_data(config.clone())
+        .insert_header((header::IF_MODIFIED_SINCE, IMF))
+        .to_http_request();
+    let by_date = Preconditions::from_req(&req).unwrap().check(&product);
     assert!(by_date.is_ok(), "{by_date:?}");
+    let req = test::TestRequest::get()
+        .app_data(config)
+        .insert_header((header::IF_NONE_MATCH, widget_tag()))
+        .to_http_request();
+    let by_tag = Preconditions::from_req(&req).unwrap().check(&product);
     let res = actix_web::ResponseError::error_response(&by_tag.unwrap_err());
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
     assert!(res.headers().get(header::LAST_MODIFIED).is_none());
-    assert!(res.headers().get(header::DATE).is_none());
+    // A fresh `Date` from the same clock, not actix-web's (up to 500 ms old): never older
+    // than the change.
+    assert_eq!(res.headers().get(header::DATE).unwrap(), IMF);
 }
 
 #[actix_web::test]
@@ -878,6 +883,7 @@ async fn early_304_can_carry_the_headers_of_the_200() {
         [
             "cache-control",
             "content-location",
+            "date",
             "etag",
             "expires",
             "vary"

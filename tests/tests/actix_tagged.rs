@@ -12,7 +12,7 @@ use actix_web::body::{BodySize, MessageBody as _};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{App, test, web};
-use etag_actix::{ETag, EntityTag, Tagged, get_or_head};
+use etag_actix::{Clock, ETag, EntityTag, PreconditionConfig, Tagged, get_or_head};
 
 async fn show() -> Tagged<Product> {
     Tagged::new(widget())
@@ -726,23 +726,35 @@ async fn date_conditions_are_ignored_without_a_modification_time() {
     }
 }
 
+/// The instant the tests below are judged at: 700 ms into [`changed`]'s second.
+fn at_700() -> SystemTime {
+    changed() + Duration::from_millis(700)
+}
+
+/// The same clock for every request of a test, so "the current second" is exact.
+fn clocked() -> PreconditionConfig {
+    PreconditionConfig::new().clock(Clock::fixed(at_700()))
+}
+
 /// RFC 9110 §8.8.2.1: an origin must not send a Last-Modified later than its Date. actix
-/// refreshes its own Date only every 500 ms, so `Tagged` sets Date itself whenever it sends
-/// Last-Modified. A modification time whose second has not passed yet (a write just now, or
-/// a clock ahead of this instance) is not sent at all (RFC 9110 §8.8.2.2, see
-/// `same_second_if_modified_since_is_200_not_304`).
+/// refreshes its own Date only every 500 ms, so `Tagged` sets Date itself, on every
+/// response, from the instant it judged the modification time at (and never earlier than
+/// that time, when a writer's clock runs ahead). A modification time whose second has not
+/// passed yet (a write just now, or a clock ahead of this instance) is not sent as
+/// Last-Modified at all (RFC 9110 §8.8.2.2, see `same_second_if_modified_since_is_200_not_304`).
 #[actix_web::test]
 async fn last_modified_is_never_later_than_date() {
     async fn future() -> Tagged<&'static str> {
         Tagged::with_etag("x", EntityTag::strong("x").unwrap())
-            .last_modified(SystemTime::now() + Duration::from_secs(3600))
+            .last_modified(at_700() + Duration::from_secs(3600))
     }
     async fn just_passed() -> Tagged<&'static str> {
         Tagged::with_etag("x", EntityTag::strong("x").unwrap())
-            .last_modified(SystemTime::now() - Duration::from_secs(1))
+            .last_modified(at_700() - Duration::from_secs(1))
     }
     let app = test::init_service(
         App::new()
+            .app_data(clocked())
             .route("/f", get_or_head().to(future))
             .route("/p", get_or_head().to(just_passed)),
     )
@@ -758,11 +770,17 @@ async fn last_modified_is_never_later_than_date() {
             }
             req.to_request()
         };
-        // Ahead of this instance's clock: not sent until its second has passed.
+        // Ahead of this instance's clock: not sent until its second has passed, and the
+        // Date is the modification's, not older.
         let res = test::call_service(&app, request("/f")).await;
         assert_eq!(res.status(), status);
         assert_eq!(header(&res, header::LAST_MODIFIED), None);
-        assert_eq!(header(&res, header::DATE), None);
+        assert_eq!(
+            header(&res, header::DATE),
+            Some(etag_actix::format_http_date(
+                at_700() + Duration::from_secs(3600)
+            ))
+        );
 
         let res = test::call_service(&app, request("/p")).await;
         assert_eq!(res.status(), status);
@@ -771,16 +789,19 @@ async fn last_modified_is_never_later_than_date() {
             etag_actix::parse_http_date(value.as_bytes()).unwrap()
         };
         let (lm, sent) = (date(header::LAST_MODIFIED), date(header::DATE));
-        assert!(lm <= sent, "Last-Modified {lm:?} is after Date {sent:?}");
-        let now = SystemTime::now();
-        assert!(sent <= now && now.duration_since(sent).unwrap() < Duration::from_secs(2));
+        assert!(
+            lm < sent,
+            "Last-Modified {lm:?} is not before Date {sent:?}"
+        );
+        assert_eq!(second_of(sent), second_of(at_700()));
     }
 }
 
-/// A resource modified at the moment it is served: its `Last-Modified` second has not
-/// passed yet.
+/// A resource modified 200 ms into the second the tests are judged at: its `Last-Modified`
+/// second has not passed yet.
 async fn modified_now() -> Tagged<&'static str> {
-    Tagged::with_etag("x", EntityTag::strong("now").unwrap()).last_modified(SystemTime::now())
+    Tagged::with_etag("x", EntityTag::strong("now").unwrap())
+        .last_modified(changed() + Duration::from_millis(200))
 }
 
 /// A resource modified two seconds ago.
@@ -795,43 +816,47 @@ async fn modified_earlier() -> Tagged<&'static str> {
 /// client holding this second's date might hold an older version).
 #[actix_web::test]
 async fn same_second_if_modified_since_is_200_not_304() {
-    let app = test::init_service(App::new().route("/", get_or_head().to(modified_now))).await;
-    let res = within_one_second(|| async {
-        let date = etag_actix::format_http_date(SystemTime::now());
-        let req = test::TestRequest::get().insert_header((header::IF_MODIFIED_SINCE, date));
-        test::call_service(&app, req.to_request()).await
-    })
+    let app = test::init_service(
+        App::new()
+            .app_data(clocked())
+            .route("/", get_or_head().to(modified_now)),
+    )
     .await;
+    let req = test::TestRequest::get().insert_header((header::IF_MODIFIED_SINCE, IMF));
+    let res = test::call_service(&app, req.to_request()).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(header(&res, header::LAST_MODIFIED), None);
-    // Nothing to keep Last-Modified under: `Tagged` adds no Date of its own either.
-    assert_eq!(header(&res, header::DATE), None);
+    // `Tagged`'s own Date, the second judged at: not actix-web's, up to 500 ms older.
+    assert_eq!(header(&res, header::DATE).as_deref(), Some(IMF));
     assert_eq!(header(&res, header::ETAG).as_deref(), Some("\"now\""));
 }
 
 #[actix_web::test]
 async fn no_last_modified_on_a_304_within_its_second() {
-    let app = test::init_service(App::new().route("/", get_or_head().to(modified_now))).await;
-    let res = within_one_second(|| async {
-        let req = test::TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"now\""));
-        test::call_service(&app, req.to_request()).await
-    })
+    let app = test::init_service(
+        App::new()
+            .app_data(clocked())
+            .route("/", get_or_head().to(modified_now)),
+    )
     .await;
+    let req = test::TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"now\""));
+    let res = test::call_service(&app, req.to_request()).await;
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
-    assert_eq!(header_names(&res), ["cache-control", "etag"]);
+    assert_eq!(header_names(&res), ["cache-control", "date", "etag"]);
 }
 
 /// The other direction: a server cannot show that the resource is unmodified since any date
 /// within its modification second, so `If-Unmodified-Since` fails (412).
 #[actix_web::test]
 async fn same_second_if_unmodified_since_is_412() {
-    let app = test::init_service(App::new().route("/", get_or_head().to(modified_now))).await;
-    let res = within_one_second(|| async {
-        let date = etag_actix::format_http_date(SystemTime::now());
-        let req = test::TestRequest::get().insert_header((header::IF_UNMODIFIED_SINCE, date));
-        test::call_service(&app, req.to_request()).await
-    })
+    let app = test::init_service(
+        App::new()
+            .app_data(clocked())
+            .route("/", get_or_head().to(modified_now)),
+    )
     .await;
+    let req = test::TestRequest::get().insert_header((header::IF_UNMODIFIED_SINCE, IMF));
+    let res = test::call_service(&app, req.to_request()).await;
     let doc = problem(res, 412).await;
     assert!(
         doc["detail"]
@@ -839,6 +864,36 @@ async fn same_second_if_unmodified_since_is_412() {
             .unwrap()
             .contains("If-Unmodified-Since")
     );
+}
+
+/// Every response of `Tagged` carries a `Date` of its own, with or without Last-Modified,
+/// so that a response right after a write is never dated before the write.
+#[actix_web::test]
+async fn every_tagged_response_has_a_date_not_older_than_the_change() {
+    async fn untimed() -> Tagged<&'static str> {
+        Tagged::with_etag("x", EntityTag::strong("u").unwrap())
+    }
+    let app = test::init_service(
+        App::new()
+            .app_data(clocked())
+            .route("/now", get_or_head().to(modified_now))
+            .route("/untimed", get_or_head().to(untimed)),
+    )
+    .await;
+    for (uri, tag) in [("/now", "\"now\""), ("/untimed", "\"u\"")] {
+        for inm in [None, Some(tag)] {
+            let mut req = test::TestRequest::get().uri(uri);
+            if let Some(inm) = inm {
+                req = req.insert_header((header::IF_NONE_MATCH, inm));
+            }
+            let res = test::call_service(&app, req.to_request()).await;
+            assert_eq!(
+                header(&res, header::DATE).as_deref(),
+                Some(IMF),
+                "{uri} {inm:?}"
+            );
+        }
+    }
 }
 
 #[actix_web::test]

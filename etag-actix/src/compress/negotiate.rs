@@ -15,7 +15,7 @@ use etag_core::{EntityTagRef, TagList};
 use futures_util::FutureExt as _;
 
 use super::suffix::{Coding, Members, Variant};
-use crate::headers::Lines;
+use crate::conditions::Lines;
 use crate::representation::StandsFor;
 
 /// The codings `Compress` produces in this build, identity first.

@@ -5,7 +5,7 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::web::Bytes;
 use etag_core::{EntityTagRef, TagList};
 
-use crate::headers::Lines;
+use crate::conditions::Lines;
 
 /// A content-coding whose suffix the layer writes and recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -33,24 +33,6 @@ pub fn second_of(time: SystemTime) -> u64 {
         .as_secs()
 }
 
-/// Runs `attempt` until one run starts and ends within the same clock second (at most ten
-/// runs), so that a test about "the current second" is not disturbed by a second boundary
-/// falling in the middle of it. No duration is asserted: only the second a run falls in.
-pub async fn within_one_second<F, Fut, R>(mut attempt: F) -> R
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = R>,
-{
-    for _ in 0..10 {
-        let before = second_of(SystemTime::now());
-        let out = attempt().await;
-        if second_of(SystemTime::now()) == before {
-            return out;
-        }
-    }
-    panic!("ten runs in a row crossed a second boundary");
-}
-
 /// A model: tag from id + version, Last-Modified from `updated`.
 #[derive(Clone, Debug, Serialize, ETag)]
 pub struct Product {

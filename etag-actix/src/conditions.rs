@@ -1,14 +1,9 @@
-//! Reading conditional headers as raw lines and writing validator headers (crate-internal).
-
-use std::time::SystemTime;
-
-use actix_web::web::Bytes;
+//! The request side (crate-internal): the conditional headers of a request as raw lines,
+//! and its method, as etag-core's evaluator takes them. What a response sends back is in
+//! `validators.rs`.
 
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use etag_core::{Conditions, EntityTag, Method};
-
-/// The default `Cache-Control` of tagged responses: store, but revalidate before each use.
-pub(crate) const NO_CACHE: &str = "no-cache";
+use etag_core::{Conditions, Method};
 
 /// How many lines of one header are kept without allocating.
 const INLINE_LINES: usize = 4;
@@ -28,24 +23,6 @@ pub(crate) fn core_method(m: &actix_web::http::Method) -> Method {
         M::TRACE => Method::Trace,
         _ => Method::Other,
     }
-}
-
-/// `ETag` header value of a tag (always valid: tags hold visible bytes only), in one
-/// exactly sized allocation.
-pub(crate) fn tag_value(tag: &EntityTag) -> Option<HeaderValue> {
-    let opaque = tag.opaque().as_bytes();
-    let prefix: &[u8] = if tag.is_weak() { b"W/\"" } else { b"\"" };
-    let mut out = Vec::with_capacity(prefix.len() + opaque.len() + 1);
-    out.extend_from_slice(prefix);
-    out.extend_from_slice(opaque);
-    out.push(b'"');
-    HeaderValue::from_maybe_shared(Bytes::from(out)).ok()
-}
-
-/// IMF-fixdate header value of a time, formatted on the stack by etag-core's one rule
-/// ([`etag_core::HttpDate`]: whole seconds, clamped to 1970..=9999). Always `Some`.
-pub(crate) fn http_date(time: SystemTime) -> Option<HeaderValue> {
-    HeaderValue::from_bytes(etag_core::HttpDate::new(time).as_bytes()).ok()
 }
 
 /// The lines of one header, borrowed from the request, without allocating for up to four lines.
@@ -131,11 +108,4 @@ impl<'a> RawConditions<'a> {
             range: self.range,
         }
     }
-}
-
-/// Whether a header of the 200 is repeated on the 304: everything but representation
-/// metadata (`Content-*` other than `Content-Location`).
-pub(crate) fn kept_on_304(name: &HeaderName) -> bool {
-    let name = name.as_str();
-    !name.starts_with("content-") || name == "content-location"
 }
