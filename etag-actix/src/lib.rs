@@ -245,6 +245,8 @@
 //! apply to it; [`Preconditions::evaluate`] reports the core's range decision for handlers
 //! that serve ranges themselves.
 
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(feature = "compress")]
 mod compress;
 mod config;
