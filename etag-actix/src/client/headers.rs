@@ -217,18 +217,51 @@ impl StoredHeaders {
     }
 
     /// These fields updated by a `304 Not Modified` (RFC 9111 §3.2, §4.3.4): every field the
-    /// 304 carries replaces all stored lines of that name; the fields excluded from storage
-    /// (see the type's docs) are not taken from it.
+    /// 304 carries replaces all stored lines of that name (where the first of them was);
+    /// the fields excluded from storage (see the type's docs) are not taken from it.
     pub(crate) fn updated_by(&self, not_modified: &(impl HeaderSource + ?Sized)) -> Self {
         let update = StoredHeaders::from_response(not_modified);
-        let mut fields: Vec<(String, Vec<u8>)> = self
-            .fields
-            .iter()
-            .filter(|(name, _)| update.get(name).is_none())
-            .cloned()
-            .collect();
-        fields.extend(update.fields);
+        let mut fields = Vec::with_capacity(self.fields.len() + update.fields.len());
+        let mut placed: Vec<&str> = Vec::new();
+        for (name, value) in &self.fields {
+            if update.get(name).is_none() {
+                fields.push((name.clone(), value.clone()));
+            } else if !placed.contains(&name.as_str()) {
+                placed.push(name);
+                fields.extend(update.fields.iter().filter(|(n, _)| n == name).cloned());
+            }
+        }
+        let new = update.fields.iter().filter(|(n, _)| self.get(n).is_none());
+        fields.extend(new.cloned());
         StoredHeaders { fields }
+    }
+}
+
+impl StoredHeaders {
+    /// Whether a `304` carrying `not_modified` would leave these fields as they are: every
+    /// field it carries (of those stored) has the same lines here, in the same order.
+    pub(crate) fn unchanged_by(&self, not_modified: &(impl HeaderSource + ?Sized)) -> bool {
+        let skip = connection_fields(not_modified);
+        let mut unchanged = true;
+        not_modified.each(&mut |name, _| {
+            if !unchanged || is_excluded_any_case(name, &skip) {
+                return;
+            }
+            let mut lines = 0;
+            not_modified.each_value(name, &mut |value| {
+                unchanged &= self.values(name).nth(lines) == Some(value);
+                lines += 1;
+            });
+            unchanged &= self.values(name).count() == lines;
+        });
+        unchanged
+    }
+
+    fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.fields
+            .iter()
+            .filter(move |(field, _)| field.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_slice())
     }
 }
 
@@ -246,6 +279,13 @@ const NEVER_STORED: [&str; 8] = [
 
 fn is_excluded(lower_name: &str, connection_listed: &[String]) -> bool {
     NEVER_STORED.contains(&lower_name) || connection_listed.iter().any(|n| n == lower_name)
+}
+
+fn is_excluded_any_case(name: &str, connection_listed: &[String]) -> bool {
+    NEVER_STORED.iter().any(|n| n.eq_ignore_ascii_case(name))
+        || connection_listed
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// The field names listed in `Connection` (lower case): hop-by-hop, never stored.
@@ -294,6 +334,7 @@ mod tests {
                 ("Cache-Control", "max-age=5"),
                 ("Content-Length", "0"),
                 ("Connection", "keep-alive"),
+                ("X-New", "n"),
             ][..],
         );
         let fields: Vec<_> = updated.iter().collect();
@@ -301,11 +342,47 @@ mod tests {
             fields,
             [
                 ("etag", &b"\"v1\""[..]),
-                ("content-type", b"application/json"),
-                ("x-tag", b"c"),
                 ("cache-control", b"max-age=5"),
+                ("x-tag", b"c"),
+                ("content-type", b"application/json"),
+                ("x-new", b"n"),
             ]
         );
+    }
+
+    #[test]
+    fn a_304_repeating_the_stored_fields_changes_nothing() {
+        let stored = StoredHeaders::from_response(
+            &[
+                ("ETag", "\"v1\""),
+                ("Vary", "a"),
+                ("Vary", "b"),
+                ("Content-Type", "application/json"),
+            ][..],
+        );
+        for same in [
+            &[("etag", "\"v1\""), ("vary", "a"), ("VARY", "b")][..],
+            &[
+                ("ETag", "\"v1\""),
+                ("Content-Length", "0"),
+                ("Connection", "x-hop"),
+                ("X-Hop", "1"),
+            ],
+            &[],
+        ] {
+            assert!(stored.unchanged_by(same), "{same:?}");
+            assert_eq!(stored.updated_by(same), stored, "{same:?}");
+        }
+        for other in [
+            &[("ETag", "\"v2\"")][..],
+            &[("Vary", "a")],
+            &[("Vary", "b"), ("Vary", "a")],
+            &[("Vary", "a"), ("Vary", "b"), ("Vary", "c")],
+            &[("Date", "Sun, 06 Nov 1994 08:49:37 GMT")],
+        ] {
+            assert!(!stored.unchanged_by(other), "{other:?}");
+            assert_ne!(stored.updated_by(other), stored, "{other:?}");
+        }
     }
 
     #[test]

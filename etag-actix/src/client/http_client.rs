@@ -38,7 +38,8 @@ const MAX_PROBLEM_BODY: usize = 64 << 10;
 ///   kept as bytes; each call deserializes them again (so `T` needs no `Clone`, and two
 ///   calls with different `T` share one entry).
 /// - **Writes** (`PATCH` with `application/merge-patch+json`, `PUT` with
-///   `application/json`) drop the held entry when they succeed or fail with `412`. A
+///   `application/json`) drop the held entry when they succeed, and when they fail with
+///   `412` if it is the one the write was based on. A
 ///   successful response's body is taken as the new representation, and stored with its
 ///   `ETag`, when it is a non-empty `200` or `201` whose `Content-Location` is absent or
 ///   names the target; otherwise (`204`, another `Content-Location`) the client reads the
@@ -1091,7 +1092,19 @@ impl Client {
         }
         if status == StatusCode::PRECONDITION_FAILED {
             bump(&self.inner.counters.precondition_failed);
-            self.inner.store.borrow_mut().remove(&target.key);
+            // The representation the write was based on is stale; one that another request
+            // stored meanwhile may be current, and the next read revalidates it.
+            match precondition {
+                Precondition::IfMatch(tag) => {
+                    self.inner
+                        .store
+                        .borrow_mut()
+                        .remove_tagged(&target.key, tag);
+                }
+                _ => {
+                    self.inner.store.borrow_mut().remove(&target.key);
+                }
+            }
             let err = self.status_error(target, &http_method, &mut response).await;
             return Ok(Written::PreconditionFailed(err));
         }

@@ -631,7 +631,9 @@ impl TagStore {
             return Err(NotSelected);
         }
         let body = held.response.body.clone();
-        if current {
+        // Most 304s repeat what is stored (within the same second, even `Date`): then the
+        // entry stays as it is, and nothing is allocated.
+        if current && !held.response.headers.unchanged_by(response) {
             let headers = held.response.headers.updated_by(response);
             let updated = policy::storability(200, &headers).map(|tag| {
                 let vary = VaryKey::new(request, &headers);
@@ -670,6 +672,31 @@ impl TagStore {
             }
             None => false,
         }
+    }
+
+    /// Drops the entry for `key` only if it holds the representation tagged `tag` (strong
+    /// comparison): after a `412` to `If-Match: tag`, that one is stale, while an entry
+    /// another request stored meanwhile may be current. Returns whether it was dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use etag_actix::EntityTag;
+    /// use etag_actix::client::TagStore;
+    ///
+    /// let mut store = TagStore::default();
+    /// let none: &[(&str, &str)] = &[];
+    /// store.store("/a", none, 200, &[("ETag", "\"2\"")][..], "{}".into())?;
+    /// assert!(!store.remove_tagged("/a", &EntityTag::strong("1")?));
+    /// assert!(store.remove_tagged("/a", &EntityTag::strong("2")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn remove_tagged(&mut self, key: &str, tag: &EntityTag) -> bool {
+        let holds = self
+            .entries
+            .get(key)
+            .is_some_and(|slot| slot.response.tag.strong_eq(tag));
+        holds && self.remove(key)
     }
 
     /// Drops every entry.
@@ -934,6 +961,22 @@ mod tests {
         );
         assert!(store.is_empty());
         assert_eq!(store.bytes(), 0);
+    }
+
+    #[test]
+    fn a_304_that_repeats_the_stored_fields_leaves_the_entry_as_it_is() {
+        let mut store = TagStore::default();
+        let response = [("ETag", "\"a\""), ("Cache-Control", "no-cache")];
+        assert!(store.store("/a", NONE, 200, &response[..], body(3)).is_ok());
+        let held = store.lookup("/a", NONE).unwrap_or_else(|| unreachable!());
+        let bytes = store.bytes();
+        assert_eq!(
+            store.not_modified("/a", &held, NONE, &response[..]),
+            Ok(body(3))
+        );
+        let again = store.lookup("/a", NONE).unwrap_or_else(|| unreachable!());
+        assert!(Arc::ptr_eq(&held.response, &again.response));
+        assert_eq!(store.bytes(), bytes);
     }
 
     #[test]
