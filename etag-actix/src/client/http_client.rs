@@ -1054,9 +1054,13 @@ impl Client {
         let mut extra = HeaderMap::new();
         match precondition {
             Precondition::IfMatch(tag) => {
-                if let Ok(value) = HeaderValue::try_from(tag.to_string()) {
-                    extra.insert(header::IF_MATCH, value);
-                }
+                // Never send the write without its condition.
+                let value = HeaderValue::try_from(tag.to_string()).map_err(|err| {
+                    target
+                        .error(ErrorKind::Unprotected, &http_method)
+                        .with_source(Message(err.to_string()))
+                })?;
+                extra.insert(header::IF_MATCH, value);
             }
             Precondition::IfNoneMatchAny => {
                 extra.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));

@@ -539,7 +539,8 @@ impl TagStore {
     }
 
     /// Takes the response to a `GET` of `key`: a `200` that may be stored (see
-    /// [`storability`](super::storability), and within the limits) replaces what was held,
+    /// [`storability`](super::storability), within the limits, and for a `request` that does
+    /// not say `Cache-Control: no-store` itself) replaces what was held,
     /// with the values of `request`'s header fields that its `Vary` names; anything else
     /// only drops what was held, which no longer is the current representation. Evicts
     /// least recently used entries until the limits hold again.
@@ -570,6 +571,10 @@ impl TagStore {
         body: Bytes,
     ) -> Result<(), NotStored> {
         self.remove(key);
+        // A request that says `no-store` forbids storing its response (RFC 9111 §5.2.1.5).
+        if policy::has_no_store(request) {
+            return Err(NotStored::NoStore);
+        }
         let tag = policy::storability(status, response)?;
         let stored = StoredResponse::new(
             key,
@@ -894,6 +899,17 @@ mod tests {
         );
         assert!(store.is_empty());
         assert!(store.lookup("/a", NONE).is_none());
+    }
+
+    #[test]
+    fn a_request_saying_no_store_forbids_storing_its_response() {
+        let mut store = TagStore::default();
+        let request = [("Cache-Control", "no-store")];
+        assert_eq!(
+            store.store("/a", &request[..], 200, &ok("a")[..], body(1)),
+            Err(NotStored::NoStore)
+        );
+        assert!(store.is_empty());
     }
 
     #[test]
