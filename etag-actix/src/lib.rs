@@ -18,6 +18,7 @@
 //! | [`get_or_head`] / [`GetOrHead`] | route `HEAD` to `GET` handlers |
 //! | [`TaggedCompress`] / [`CompressTags`] | actix-web's `Compress` with one strong tag per content-coding |
 //! | [`ShallowEtag`] | body-hashing tags for handlers that cannot use `Tagged` |
+//! | `client::Client` (feature `client`) | awc client: conditional `GET`s answered by `304` from memory, `If-Match` writes retried after `412` |
 //!
 //! # Conditional GET
 //!
@@ -267,12 +268,25 @@
 //! carries the current `ETag`, `428` says how to resubmit. Bodies follow RFC 9457
 //! (`type`, `title`, `status`, `detail`); [`ErrorFormat::PlainText`] switches to plain text.
 //!
+//! # Calling other services (feature `client`)
+//!
+//! With the feature `client`, `etag_actix::client::Client` wraps an `awc::Client` for the
+//! other direction: a service that calls its peers' tagged resources. `get` is a
+//! conditional `GET` that a `304` answers from the representation held (stored only when
+//! the response allows it, with its `Vary`, in a store bounded by entries and bytes);
+//! `update` (`PATCH`, JSON Merge Patch), `replace` (`PUT`) and `create` (`If-None-Match: *`)
+//! protect writes with `If-Match`, and re-read and re-apply the change after a `412`, a
+//! bounded number of times. The caching decisions are plain data in `client::TagStore`,
+//! independent of awc. The module's docs have an example that runs.
+//!
 //! # Not covered
 //!
 //! `Tagged` serves whole JSON documents, never byte ranges, so `Range`/`If-Range` do not
 //! apply to it; [`Preconditions::evaluate`] reports the core's range decision for handlers
 //! that serve ranges themselves.
 
+#[cfg(feature = "client")]
+pub mod client;
 mod clock;
 #[cfg(feature = "compress")]
 mod compress;
