@@ -40,6 +40,21 @@ use crate::validators::{self, Current, LastModified};
 /// For other methods it only sends the tag of the new state: a precondition belongs before
 /// the write (see [`Preconditions`](crate::Preconditions)), not against its result.
 ///
+/// # Validators on a response to PUT
+///
+/// RFC 9110 §9.3.4 forbids validators on a successful `PUT` response unless the stored
+/// representation is the request content, untransformed. A JSON API rarely stores exactly
+/// what it received (it adds an id, a version, a timestamp), yet a client wants the new
+/// tag, to make its next write conditional without a round trip. §6.4.2 and §8.8.3 allow
+/// it: a 2xx response to `PUT` whose `Content-Location` is the target URI carries a
+/// representation of the target resource, and the `ETag` of the response describes that
+/// representation. `Tagged` follows this reading: it sends the full new representation
+/// with its validators, and on a 2xx response to `PUT` it adds `Content-Location: <the
+/// request's path and query>` when you did not set one, so that the response says what
+/// its tag describes. For the strict reading, call
+/// [`omit_validators`](Self::omit_validators): no `ETag` and no `Last-Modified` (clients
+/// then fetch the resource again before their next conditional write).
+///
 /// # Last-Modified within its own second
 ///
 /// HTTP dates have whole seconds; a modification time has finer ones, so two versions can
@@ -103,6 +118,8 @@ pub(crate) struct Head {
     status: StatusCode,
     headers: HeaderMap,
     error: Option<Invalid>,
+    /// Send no `ETag` and no `Last-Modified` (the strict reading of RFC 9110 §9.3.4).
+    omit_validators: bool,
 }
 
 impl<T: ETag> Tagged<T> {
@@ -147,6 +164,7 @@ impl<T> Tagged<T> {
                 status: StatusCode::OK,
                 headers: HeaderMap::new(),
                 error: None,
+                omit_validators: false,
             },
         }
     }
@@ -210,6 +228,29 @@ impl<T> Tagged<T> {
     #[must_use]
     pub fn status(mut self, status: StatusCode) -> Self {
         self.head.status = status;
+        self
+    }
+
+    /// Sends no `ETag` and no `Last-Modified` on the full response: the strict reading of
+    /// RFC 9110 §9.3.4 for a `PUT` whose stored representation is not the request content
+    /// (see [Validators on a response to PUT](Tagged#validators-on-a-response-to-put)).
+    /// The tag is still what `GET`/`HEAD` conditions are evaluated against.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{test::TestRequest, Responder};
+    /// use etag_actix::{EntityTag, Tagged};
+    ///
+    /// let tagged = Tagged::with_etag(1, EntityTag::strong("a")?).omit_validators();
+    /// let res = tagged.respond_to(&TestRequest::put().uri("/n/1").to_http_request());
+    /// assert!(res.headers().get("etag").is_none());
+    /// assert!(res.headers().get("content-location").is_none());
+    /// # Ok::<(), etag_actix::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn omit_validators(mut self) -> Self {
+        self.head.omit_validators = true;
         self
     }
 
@@ -394,7 +435,7 @@ impl<T: Serialize> Responder for Tagged<T> {
         match head.decide(req) {
             ControlFlow::Break(res) => res,
             ControlFlow::Continue(judged) => match to_json(&value) {
-                Ok(body) => head.full_response(judged, body),
+                Ok(body) => head.full_response(req, judged, body),
                 Err(err) => {
                     HttpResponse::from_error(actix_web::error::JsonPayloadError::Serialize(err))
                 }
@@ -486,18 +527,37 @@ impl Head {
 
     fn full_response(
         self,
+        req: &HttpRequest,
         (last_modified, date): (LastModified, SystemTime),
         body: Vec<u8>,
     ) -> HttpResponse<BoxBody> {
         let mut res = HttpResponse::with_body(self.status, BoxBody::new(Bytes::from(body)));
         let headers = res.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
-        let current = Current {
-            etag: Some(&self.etag),
-            last_modified,
-            date,
+        let current = if self.omit_validators {
+            Current {
+                etag: None,
+                last_modified: LastModified::None,
+                date,
+            }
+        } else {
+            Current {
+                etag: Some(&self.etag),
+                last_modified,
+                date,
+            }
         };
         validators::write_validators(headers, &current, Some(&self.headers), true);
+        // A PUT's 2xx describes the target resource: say so (RFC 9110 §6.4.2).
+        if !self.omit_validators
+            && self.status.is_success()
+            && req.method() == actix_web::http::Method::PUT
+            && !self.headers.contains_key(header::CONTENT_LOCATION)
+            && let Some(target) = req.uri().path_and_query()
+            && let Ok(value) = HeaderValue::from_str(target.as_str())
+        {
+            headers.insert(header::CONTENT_LOCATION, value);
+        }
         for (name, value) in self.headers {
             headers.insert(name, value);
         }

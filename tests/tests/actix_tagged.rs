@@ -996,3 +996,68 @@ async fn insert_header_with_an_invalid_validator_is_500() {
         assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{uri}");
     }
 }
+
+/// RFC 9110 §9.3.4 / §6.4.2: a 2xx to `PUT` carries the new representation with its
+/// validators and a `Content-Location` naming the target, so the tag describes the
+/// response's content; `omit_validators` gives the strict reading.
+#[actix_web::test]
+async fn put_responses_say_what_their_tag_describes() {
+    async fn stored() -> Tagged<Product> {
+        Tagged::new(widget())
+    }
+    async fn elsewhere() -> Tagged<Product> {
+        Tagged::new(widget()).insert_header((header::CONTENT_LOCATION, "/canonical/1"))
+    }
+    async fn strict() -> Tagged<Product> {
+        Tagged::new(widget()).omit_validators()
+    }
+    let app = test::init_service(
+        App::new()
+            .route("/p/1", web::put().to(stored))
+            .route("/p/1", web::patch().to(stored))
+            .route("/p/1", web::post().to(stored))
+            .route("/e/1", web::put().to(elsewhere))
+            .route("/s/1", web::put().to(strict))
+            .route("/s/1", web::get().to(strict)),
+    )
+    .await;
+    let res = test::call_service(
+        &app,
+        test::TestRequest::put().uri("/p/1?dry=0").to_request(),
+    )
+    .await;
+    assert_eq!(header(&res, header::ETAG), Some(widget_tag()));
+    assert_eq!(header(&res, header::LAST_MODIFIED).as_deref(), Some(IMF));
+    assert_eq!(
+        header(&res, header::CONTENT_LOCATION).as_deref(),
+        Some("/p/1?dry=0")
+    );
+    // Not PUT: nothing is added.
+    for req in [test::TestRequest::patch(), test::TestRequest::post()] {
+        let res = test::call_service(&app, req.uri("/p/1").to_request()).await;
+        assert_eq!(header(&res, header::ETAG), Some(widget_tag()));
+        assert_eq!(header(&res, header::CONTENT_LOCATION), None);
+    }
+    // The handler's own Content-Location stays.
+    let res = test::call_service(&app, test::TestRequest::put().uri("/e/1").to_request()).await;
+    assert_eq!(
+        header(&res, header::CONTENT_LOCATION).as_deref(),
+        Some("/canonical/1")
+    );
+    // The strict reading: no validators, nothing said about the target.
+    let res = test::call_service(&app, test::TestRequest::put().uri("/s/1").to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    for name in [
+        header::ETAG,
+        header::LAST_MODIFIED,
+        header::CONTENT_LOCATION,
+    ] {
+        assert_eq!(header(&res, name.clone()), None, "{name}");
+    }
+    // Conditions are still evaluated against the tag.
+    let req = test::TestRequest::get()
+        .uri("/s/1")
+        .insert_header((header::IF_NONE_MATCH, widget_tag()));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+}
