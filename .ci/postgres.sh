@@ -8,6 +8,7 @@
 #   stop_postgres            fast shutdown (SIGINT to the postmaster), waits for the PID
 #   restart_postgres         starts the same cluster again on the same port (new PG_PID)
 #   psql_admin SQL           runs SQL as the postgres superuser
+#   psql_at URL SQL          runs SQL on the database of URL
 #
 # The caller stops it: `trap stop_postgres EXIT` (or a cleanup function that calls it).
 
@@ -97,5 +98,10 @@ restart_postgres() {
 }
 
 psql_admin() {
-    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At "$PG_ADMIN_URL" -c "$1"
+    psql_at "$PG_ADMIN_URL" "$1"
+}
+
+# psql_at URL SQL: runs SQL on the database of URL.
+psql_at() {
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At "$1" -c "$2"
 }
