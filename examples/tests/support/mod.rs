@@ -290,6 +290,13 @@ impl Server {
         self.store.as_ref().unwrap().stats()
     }
 
+    /// Closes the store's pool under the running service: every database call fails from
+    /// now on, as in an outage.
+    pub fn close_store(&self) {
+        let store = self.store.clone().unwrap();
+        block_on(async move { store.close().await });
+    }
+
     /// The request log lines written so far.
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
