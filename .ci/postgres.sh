@@ -24,7 +24,18 @@ postgres_bin() {
 
 need_postgres() {
     if ! postgres_bin >/dev/null; then
-        apt_install postgresql
+        # Keep the package from starting a cluster of its own (on port 5432) as a service:
+        # the only PostgreSQL running is the one started, and stopped, here.
+        local policy=/usr/sbin/policy-rc.d created=""
+        if [ ! -e "$policy" ] && [ "$(id -u)" -eq 0 ]; then
+            printf '#!/bin/sh\nexit 101\n' >"$policy"
+            chmod +x "$policy"
+            created=yes
+        fi
+        local status=0
+        (apt_install postgresql) || status=$?
+        [ -n "$created" ] && rm -f "$policy"
+        [ "$status" -eq 0 ] || fail "apt-get install postgresql failed"
     fi
     PG_BIN=$(postgres_bin) || fail "could not install PostgreSQL (no /usr/lib/postgresql/*/bin/initdb)"
     id postgres >/dev/null 2>&1 || fail "the postgresql package did not create the postgres user"
