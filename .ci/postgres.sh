@@ -8,6 +8,7 @@
 #   stop_postgres            fast shutdown (SIGINT to the postmaster), waits for the PID
 #   restart_postgres         starts the same cluster again on the same port (new PG_PID)
 #   psql_admin SQL           runs SQL as the postgres superuser
+#   psql_at URL SQL          runs SQL on the database of URL
 #
 # The caller stops it: `trap stop_postgres EXIT` (or a cleanup function that calls it).
 
@@ -23,7 +24,18 @@ postgres_bin() {
 
 need_postgres() {
     if ! postgres_bin >/dev/null; then
-        apt_install postgresql
+        # Keep the package from starting a cluster of its own (on port 5432) as a service:
+        # the only PostgreSQL running is the one started, and stopped, here.
+        local policy=/usr/sbin/policy-rc.d created=""
+        if [ ! -e "$policy" ] && [ "$(id -u)" -eq 0 ]; then
+            printf '#!/bin/sh\nexit 101\n' >"$policy"
+            chmod +x "$policy"
+            created=yes
+        fi
+        local status=0
+        (apt_install postgresql) || status=$?
+        [ -n "$created" ] && rm -f "$policy"
+        [ "$status" -eq 0 ] || fail "apt-get install postgresql failed"
     fi
     PG_BIN=$(postgres_bin) || fail "could not install PostgreSQL (no /usr/lib/postgresql/*/bin/initdb)"
     id postgres >/dev/null 2>&1 || fail "the postgresql package did not create the postgres user"
@@ -97,5 +109,10 @@ restart_postgres() {
 }
 
 psql_admin() {
-    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At "$PG_ADMIN_URL" -c "$1"
+    psql_at "$PG_ADMIN_URL" "$1"
+}
+
+# psql_at URL SQL: runs SQL on the database of URL.
+psql_at() {
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At "$1" -c "$2"
 }

@@ -15,7 +15,9 @@ use etag_examples::{Config, Db, Service};
 fn main() -> ExitCode {
     // Exits with 2 and the reason (or 0 with --help / --version) on a bad command line.
     let config = Config::parse();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    // PostgreSQL's notices ("relation ... already exists, skipping") are not news.
+    let filter = "info,sqlx::postgres::notice=warn";
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(filter)).init();
     match actix_web::rt::System::new().block_on(run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -55,9 +55,10 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
     products --db postgres://shop@127.0.0.1:5432/shop --bind 127.0.0.1:8081 --max-age 2")]
 pub struct Config {
     /// Database: a path to an SQLite file (created and seeded if missing; WAL mode), or a
-    /// URL, `sqlite:PATH` or `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (the
-    /// database must exist; the schema is created and three products seeded if it has
-    /// none). Without it, DATABASE_URL, then products.db in the current directory.
+    /// URL: `sqlite:PATH` (`sqlite:PATH?mode=rwc` creates it), or
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (the database must exist). The
+    /// schema is created, and three products seeded, if the database has none. Without
+    /// it, DATABASE_URL, then products.db in the current directory.
     #[arg(long, env = "PRODUCTS_DB", value_name = "PATH|URL")]
     pub db: Option<String>,
 

@@ -283,3 +283,33 @@ fn a_database_failure_is_a_500_whose_cause_is_logged_not_shown() {
     };
     assert!(line.contains(cause), "{line}");
 }
+
+/// An outage (here: the store's pool closed under the running service) is a 503 with
+/// Retry-After for reads and writes alike, problem+json, its cause in the log only.
+#[test]
+fn an_unavailable_database_is_a_503_with_retry_after() {
+    let s = Server::start();
+    let (etag, _) = s.fetch("/products/1");
+    s.close_store();
+    let patch = s.send_json(
+        "PATCH",
+        "/products/1",
+        &[
+            ("If-Match", &etag),
+            ("Content-Type", "application/merge-patch+json"),
+        ],
+        &serde_json::json!({"stock": 1}),
+    );
+    for res in [s.get("/products/1", &[]), s.get("/products", &[]), patch] {
+        let p = res.problem(503);
+        assert_eq!(res.header("retry-after"), Some("2"), "{p}");
+        assert_eq!(res.header("cache-control"), Some("no-store"), "{p}");
+        assert!(!p["detail"].as_str().unwrap().contains("pool"), "{p}");
+    }
+    let log = s.log();
+    for request in ["PATCH /products/1", "GET /products/1", "GET /products"] {
+        let needle = format!(r#""{request} HTTP/1.1" 503 "#);
+        let line = log.iter().find(|l| l.contains(&needle)).unwrap();
+        assert!(line.contains("error: database unavailable"), "{line}");
+    }
+}

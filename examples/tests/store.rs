@@ -49,6 +49,33 @@ fn seeds_three_products_once() {
     });
 }
 
+/// Two instances starting at once on a new database: the migrations run once (SQLite: in
+/// an IMMEDIATE transaction; PostgreSQL: sqlx's advisory lock) and so does the seed (the
+/// catalog row's lock).
+#[test]
+fn stores_opening_a_new_database_at_once_create_and_seed_it_once() {
+    for _round in 0..3 {
+        let db = TestDb::new();
+        actix_web::rt::System::new().block_on(async {
+            let opening: Vec<_> = (0..4)
+                .map(|_| {
+                    let url = db.url.clone();
+                    actix_web::rt::spawn(async move { Db::connect(&url).await })
+                })
+                .collect();
+            let mut stores = Vec::new();
+            for o in opening {
+                stores.push(o.await.unwrap().unwrap());
+            }
+            for store in &stores {
+                assert_eq!(store.list().await.unwrap().len(), 3);
+                assert_eq!(store.catalog_version().await.unwrap().version, 3);
+                store.close().await;
+            }
+        });
+    }
+}
+
 #[test]
 fn replace_is_a_compare_and_swap() {
     with_store(|db| async move {

@@ -290,6 +290,13 @@ impl Server {
         self.store.as_ref().unwrap().stats()
     }
 
+    /// Closes the store's pool under the running service: every database call fails from
+    /// now on, as in an outage.
+    pub fn close_store(&self) {
+        let store = self.store.clone().unwrap();
+        block_on(async move { store.close().await });
+    }
+
     /// The request log lines written so far.
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
@@ -424,6 +431,44 @@ pub fn send(
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
+    stream
+        .write_all(&request(addr, method, path, headers, body))
+        .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    parse(&raw, method == "HEAD")
+}
+
+/// [`send`], with a refused or broken connection (or a response cut off before its
+/// headers end) as an error instead of a panic: for load tests where instances die.
+pub fn try_send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    stream.write_all(&request(addr, method, path, headers, body))?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    if !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the connection closed before the end of the response headers",
+        ));
+    }
+    Ok(parse(&raw, method == "HEAD"))
+}
+
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Vec<u8> {
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         req.push_str(&format!("{name}: {value}\r\n"));
@@ -434,10 +479,7 @@ pub fn send(
     req.push_str("\r\n");
     let mut bytes = req.into_bytes();
     bytes.extend_from_slice(body);
-    stream.write_all(&bytes).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    parse(&raw, method == "HEAD")
+    bytes
 }
 
 fn parse(raw: &[u8], head: bool) -> Response {
