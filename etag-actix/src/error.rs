@@ -20,7 +20,7 @@ use etag_core::{EntityTag, Header, ParseError};
 ///
 /// | status | when | body |
 /// |--------|------|------|
-/// | `304 Not Modified` | [`Preconditions::not_modified`](crate::Preconditions::not_modified) or a `check` on `GET`/`HEAD` found the client's copy current | none; `ETag`, `Last-Modified` (once its second has passed) with `Date`, `Cache-Control: no-cache`, or the headers given with [`with_headers`](Self::with_headers) |
+/// | `304 Not Modified` | [`Preconditions::not_modified`](crate::Preconditions::not_modified) or a `check` on `GET`/`HEAD` found the client's copy current | none; `ETag`, `Last-Modified` (once its second has passed), a fresh `Date`, `Cache-Control: no-cache`, or the headers given with [`with_headers`](Self::with_headers) |
 /// | `400 Bad Request` | a malformed `If-Match` (any method) or `If-None-Match` (methods other than `GET`/`HEAD`) | names the header and what is wrong |
 /// | `412 Precondition Failed` | a condition is false; carries the current `ETag` when known | says which header failed and how to recover |
 /// | `428 Precondition Required` | a write without `If-Match`, a valid `If-Unmodified-Since` or `If-None-Match: *` when [`PreconditionConfig::require_precondition`](crate::PreconditionConfig::require_precondition) is on (or an `If-Unmodified-Since` alone on a resource without modification time), decided by the checks once the resource is known to exist | says how to resubmit; `Cache-Control: no-store` |

@@ -12,9 +12,9 @@
 //! | [`Tagged<T>`] | JSON responder with `ETag`/`Last-Modified`; answers 304/412 for `GET`/`HEAD` itself |
 //! | [`Preconditions`] | extractor: [`write`](Preconditions::write) runs a whole conditional write ([`ConditionalWrite`]); `check` a model before a write |
 //! | [`Tagged::head`] / [`Conditional`] | `304`/`412` from a version lookup, before the representation is loaded |
-//! | [`PreconditionError`] | the 304/400/412/428 answers, as `application/problem+json` |
+//! | [`PreconditionError`] / [`WriteError`] | the 304/400/412/428/503 answers, as `application/problem+json`; a write's 404 and store errors |
 //! | [`Problem`] | the RFC 9457 renderer behind them, for an application's own errors too |
-//! | [`PreconditionConfig`] | per app or scope: require preconditions (428), error body format |
+//! | [`PreconditionConfig`] / [`Clock`] | per app or scope: require preconditions (428), error body format, the clock (tests fix it) |
 //! | [`get_or_head`] / [`GetOrHead`] | route `HEAD` to `GET` handlers |
 //! | [`TaggedCompress`] / [`CompressTags`] | actix-web's `Compress` with one strong tag per content-coding |
 //! | [`ShallowEtag`] | body-hashing tags for handlers that cannot use `Tagged` |
@@ -204,25 +204,19 @@
 //!
 //! # Last-Modified
 //!
-//! Mark a time field `#[etag(last_modified)]` (it is then not hashed), or call
-//! [`Tagged::last_modified`]. `Tagged` sends `Last-Modified` and honours `If-Modified-Since`
-//! (when no `If-None-Match` is present) and `If-Unmodified-Since` (when no `If-Match` is
-//! present), in whole seconds, accepting all three HTTP-date forms and ignoring invalid dates.
+//! Mark a time field `#[etag(last_modified)]`, or call [`Tagged::last_modified`]. `Tagged`
+//! sends `Last-Modified` and honours `If-Modified-Since` (when no `If-None-Match` is
+//! present) and `If-Unmodified-Since` (when no `If-Match` is present), in whole seconds,
+//! accepting all three HTTP-date forms and ignoring invalid dates.
 //!
 //! A date has whole seconds, a modification time finer ones: two versions written within
 //! one second share one date. So a modification time serves as a validator only once its
-//! second has passed (RFC 9110 §8.8.2.2). While the current second is still the one it
-//! names (a write just now, or a clock ahead of this instance), in [`Tagged`],
-//! [`Preconditions`] and [`ShallowEtag`] alike:
-//! - `Last-Modified` is not sent (nor the `Date` sent with it), so no client ever holds a
-//!   date that could stand for two versions;
-//! - `If-Modified-Since` is ignored: no 304 by date, which could confirm a stale copy;
-//! - `If-Unmodified-Since` with any date up to the current second fails with 412: the
-//!   server cannot show the resource unmodified since then, and a write must not overwrite
-//!   a change made in the same second as the client's read.
-//!
-//! Once the second has passed, `Last-Modified` is sent again, with a fresh `Date` it is
-//! never later than. Clients that revalidate by `ETag` are not affected.
+//! second has passed (RFC 9110 §8.8.2.2); until then it is not sent, `If-Modified-Since`
+//! gives no 304 and `If-Unmodified-Since` fails. [`Tagged`, `Preconditions` and
+//! `ShallowEtag` apply this one rule](Tagged#last-modified-within-its-own-second). Every
+//! response they tag carries a `Date` of their own, never older than the representation
+//! (actix-web's own lags by up to half a second). Clients that revalidate by `ETag` are not
+//! affected. Tests fix the time with [`PreconditionConfig::clock`].
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};

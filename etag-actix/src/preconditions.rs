@@ -44,10 +44,9 @@ use crate::validators::Current;
 ///
 /// Preconditions are ignored for `OPTIONS`, `CONNECT` and `TRACE`.
 ///
-/// A modification time is used as a validator only once its second has passed: until then
-/// `If-Modified-Since` is ignored and `If-Unmodified-Since` fails for any date up to now
-/// (the rule of [`Tagged`](crate::Tagged#last-modified-within-its-own-second)), in every
-/// method that evaluates the conditions here.
+/// A modification time is used as a validator only once its second has passed (the rule of
+/// [`Tagged`](crate::Tagged#last-modified-within-its-own-second)), in every method that
+/// evaluates the conditions here.
 ///
 /// # Examples
 ///
@@ -241,9 +240,10 @@ impl Preconditions {
 
     /// Checks the conditions against explicit validators (`None`: no current representation).
     ///
-    /// A `304` it returns carries `ETag`, `Last-Modified` (with `Date`) when known and its
-    /// second has passed, and `Cache-Control: no-cache`; add the other headers of the 200
-    /// with [`PreconditionError::with_headers`].
+    /// A `304` it returns carries `ETag`, `Last-Modified` when known and its second has
+    /// passed, a fresh `Date`, and `Cache-Control: no-cache`; add the other headers of the
+    /// 200 with [`PreconditionError::with_headers`]. (For an early 304 that is a normal
+    /// response, not an error, see [`Tagged::head`](crate::Tagged::head).)
     ///
     /// When the [`PreconditionConfig`] requires preconditions of this request (a `PUT`,
     /// `PATCH` or `DELETE`), this is where `428` is decided: the request carries no
@@ -293,8 +293,8 @@ impl Preconditions {
     /// Checks the conditions against a loaded model: its [`ETag::etag`] and
     /// [`ETag::last_modified`]. Call it before any side effect.
     ///
-    /// On `GET`/`HEAD` the `304` it may return carries only `ETag`, `Last-Modified` (with
-    /// `Date`, once the modification's second has passed) and the default
+    /// On `GET`/`HEAD` the `304` it may return carries only `ETag`, `Last-Modified` (once
+    /// the modification's second has passed), a fresh `Date` and the default
     /// `Cache-Control: no-cache`; give it the other headers of the 200 (`Vary`,
     /// `Content-Location`, your `Cache-Control`...) with [`PreconditionError::with_headers`].
     ///

@@ -61,16 +61,22 @@ use crate::validators::{self, Current, LastModified};
 /// share one date. A modification time is therefore used as a validator only once its
 /// second has passed (RFC 9110 §8.8.2.2). While the second of the modification time is still
 /// the current one (a change just now, or a clock ahead of this instance):
-/// - no `Last-Modified` is sent (nor the `Date` that would come with it), on the 200 and
-///   the 304 alike, so no client can hold a date that stands for two versions;
+/// - no `Last-Modified` is sent, on the 200 and the 304 alike, so no client can hold a
+///   date that stands for two versions;
 /// - `If-Modified-Since` is ignored: no 304 by date (RFC 9110 §13.1.3);
 /// - `If-Unmodified-Since` fails for any date up to the current second (412): nothing
 ///   shows the resource unmodified since then (RFC 9110 §13.1.4). Technically, it is
 ///   compared with the next whole second after now.
 ///
-/// A second later `Last-Modified` is sent again (never later than the `Date` sent with it)
-/// and compared as usual. The `ETag` is unaffected: clients that revalidate by tag get their
-/// 304s throughout.
+/// A second later `Last-Modified` is sent again and compared as usual. The `ETag` is
+/// unaffected: clients that revalidate by tag get their 304s throughout. `Preconditions`,
+/// [`Tagged::head`] and [`ShallowEtag`](crate::ShallowEtag) follow the same rule.
+///
+/// Every response carries a `Date` of its own: the instant the modification time was judged
+/// at (on the [`PreconditionConfig::clock`](crate::PreconditionConfig::clock)), or the
+/// modification time itself when a writer's clock ran ahead of this one. So `Date` is never
+/// older than the representation, nor earlier than `Last-Modified`; actix-web's own `Date`
+/// is refreshed only every 500 ms and would often be a second older than a change just made.
 ///
 /// # Cache-Control
 ///
