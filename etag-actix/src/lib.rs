@@ -204,7 +204,8 @@
 //!
 //! # Last-Modified
 //!
-//! Mark a time field `#[etag(last_modified)]`, or call [`Tagged::last_modified`]. `Tagged`
+//! Mark a time field `#[etag(last_modified)]` (hashed like any field unless the type selects
+//! fields with `#[etag]` and leaves it out), or call [`Tagged::last_modified`]. `Tagged`
 //! sends `Last-Modified` and honours `If-Modified-Since` (when no `If-None-Match` is
 //! present) and `If-Unmodified-Since` (when no `If-Match` is present), in whole seconds,
 //! accepting all three HTTP-date forms and ignoring invalid dates.

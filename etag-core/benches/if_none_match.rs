@@ -5,7 +5,14 @@
 //! - `etag-core evaluate`: `Conditions::evaluate` for GET on the raw header value;
 //! - `etag-core TagList + lookup`: the same as the first, plus finding the header in the
 //!   request's header map (which actix-web's `parse` does inside);
-//! - `actix-web IfNoneMatch`: `IfNoneMatch::parse(&req)` + `weak_eq` over its items.
+//! - `actix-web IfNoneMatch`: `IfNoneMatch::parse(&req)` + `weak_eq` over its items;
+//! - `headers IfNoneMatch`: hyperium/headers' `IfNoneMatch::decode` from the header value
+//!   (an `http` 1 `HeaderValue` holding the same bytes, as hyper hands it over) +
+//!   `precondition_passes`. Neither side looks the header up in a map. Decoding clones the
+//!   value: for a value backed by shared bytes (`from_bytes`, and what hyper hands over),
+//!   an atomic reference count;
+//! - `headers IfNoneMatch (static)`: the same on a `HeaderValue::from_static`, whose clone
+//!   costs nothing: the baseline at its fastest.
 //!
 //! Run: `cargo bench -p etag-core --bench if_none_match`.
 
@@ -18,6 +25,7 @@ use actix_web::http::header::{self, Header as _, IF_NONE_MATCH, IfNoneMatch};
 use actix_web::test::TestRequest;
 use criterion::{Criterion, criterion_group, criterion_main};
 use etag_core::{Conditions, EntityTag, Method, Outcome, TagList, Validators};
+use headers::Header as _;
 
 const CURRENT: &str = "2jmj7l5rSw0yVb_vlWAYkK_YBwk";
 
@@ -66,9 +74,15 @@ fn actix(req: &HttpRequest, current: &header::EntityTag) -> bool {
     }
 }
 
+fn hyperium(value: &headers::HeaderValue, current: &headers::ETag) -> bool {
+    headers::IfNoneMatch::decode(&mut core::iter::once(value))
+        .is_ok_and(|inm| !inm.precondition_passes(current))
+}
+
 fn bench(c: &mut Criterion) {
     let ours_current = EntityTag::strong(CURRENT).unwrap();
     let actix_current = header::EntityTag::new_strong(CURRENT.to_owned());
+    let hyperium_current: headers::ETag = format!("\"{CURRENT}\"").parse().unwrap();
     for &(name, raw) in CASES {
         let req = TestRequest::default()
             .insert_header((IF_NONE_MATCH, raw))
@@ -79,6 +93,11 @@ fn bench(c: &mut Criterion) {
         assert!(ours_evaluate(raw, &ours_current), "{name}");
         assert!(ours_lookup(&req, &ours_current), "{name}");
         assert!(actix(&req, &actix_current), "{name}");
+        let value = headers::HeaderValue::from_bytes(raw).unwrap();
+        assert!(hyperium(&value, &hyperium_current), "{name}");
+        let leaked: &'static [u8] = Vec::leak(raw.to_vec());
+        let static_value = headers::HeaderValue::from_static(core::str::from_utf8(leaked).unwrap());
+        assert!(hyperium(&static_value, &hyperium_current), "{name}");
 
         let mut group = c.benchmark_group(name);
         group.bench_function("etag-core TagList", |b| {
@@ -92,6 +111,12 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function("actix-web IfNoneMatch", |b| {
             b.iter(|| actix(black_box(&req), black_box(&actix_current)))
+        });
+        group.bench_function("headers IfNoneMatch", |b| {
+            b.iter(|| hyperium(black_box(&value), black_box(&hyperium_current)))
+        });
+        group.bench_function("headers IfNoneMatch (static)", |b| {
+            b.iter(|| hyperium(black_box(&static_value), black_box(&hyperium_current)))
         });
         group.finish();
     }

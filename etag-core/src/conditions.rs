@@ -257,7 +257,30 @@ impl Conditions<'_> {
     /// assert_eq!(by_date.evaluate(Method::Get, current), Outcome::NotModified);
     /// # Ok::<(), etag_core::ParseError>(())
     /// ```
+    #[inline]
     pub fn evaluate(&self, method: Method, current: Option<Validators<'_>>) -> Outcome {
+        // `If-None-Match: *` alone against an existing resource ("do I still hold it?", and
+        // "create only if absent" for writes): false whatever follows, so steps 4 and 5 are
+        // never reached and the answer is known without the steps below. Kept small so
+        // that it inlines; every other request takes the full evaluation.
+        if let [b"*"] = self.if_none_match
+            && self.if_match.is_empty()
+            && self.if_unmodified_since.is_empty()
+            && current.is_some()
+            && method.evaluates_preconditions()
+        {
+            return if method.is_get_or_head() {
+                Outcome::NotModified
+            } else {
+                Outcome::PreconditionFailed(Header::IfNoneMatch)
+            };
+        }
+        self.evaluate_steps(method, current)
+    }
+
+    /// [`evaluate`](Self::evaluate): every check and step.
+    #[inline(never)]
+    fn evaluate_steps(&self, method: Method, current: Option<Validators<'_>>) -> Outcome {
         if !method.evaluates_preconditions() {
             return Outcome::Proceed(RangeDecision::NotRequested);
         }
@@ -502,6 +525,63 @@ mod tests {
                 conditions.evaluate(method, None),
                 Outcome::Proceed(RangeDecision::NotRequested)
             );
+        }
+    }
+
+    /// The inlined answer for `If-None-Match: *` agrees with the full evaluation, with every
+    /// other header present or not, for every method and state.
+    #[test]
+    fn star_shortcut_agrees_with_the_steps() {
+        let tag = EntityTag::strong("v1").unwrap();
+        let date: &[u8] = b"Sun, 06 Nov 1994 08:49:37 GMT";
+        let times = [None, Some(SystemTime::UNIX_EPOCH)];
+        let lines: [&[&[u8]]; 3] = [&[], &[b"*"], &[date]];
+        let inm: [&[&[u8]]; 5] = [&[b"*"], &[b" * "], &[b"*", b"*"], &[b"\"v1\""], &[]];
+        let methods = [
+            Method::Get,
+            Method::Head,
+            Method::Put,
+            Method::Delete,
+            Method::Options,
+            Method::Trace,
+            Method::Other,
+        ];
+        for if_none_match in inm {
+            for if_match in [&[][..], &[&b"\"v1\""[..]][..], &[&b"x"[..]][..]] {
+                for if_unmodified_since in lines {
+                    for if_modified_since in lines {
+                        for range in [false, true] {
+                            let c = Conditions {
+                                if_match,
+                                if_none_match,
+                                if_modified_since,
+                                if_unmodified_since,
+                                if_range: &[],
+                                range,
+                            };
+                            for method in methods {
+                                for etag in [None, Some(&tag)] {
+                                    for last_modified in times {
+                                        let current = Some(Validators {
+                                            etag,
+                                            last_modified,
+                                        });
+                                        assert_eq!(
+                                            c.evaluate(method, current),
+                                            c.evaluate_steps(method, current),
+                                            "{c:?} {method:?} {current:?}"
+                                        );
+                                    }
+                                }
+                                assert_eq!(
+                                    c.evaluate(method, None),
+                                    c.evaluate_steps(method, None)
+                                );
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -37,8 +37,11 @@
 //! A unit struct or unit variant adds nothing after steps 1 and 2. Names are written as
 //! declared, without a raw-identifier `r#` prefix. When a type has fields with a bare
 //! `#[etag]`, exactly those are selected; otherwise every field but those marked
-//! `#[etag(skip)]` is. A field marked `#[etag(last_modified)]` feeds `Last-Modified` and is
-//! never hashed. A field whose type derives `ETag` contributes its own S, salt included.
+//! `#[etag(skip)]` is. A field marked `#[etag(last_modified)]` feeds `Last-Modified` and
+//! follows the same rule: in the all-fields mode it is hashed like any other field, in
+//! declaration order (the representation shows it, so a strong tag must change with it);
+//! with a selection, only if it is selected too. A field whose type derives `ETag`
+//! contributes its own S, salt included.
 //!
 //! # `enc` by type
 //!

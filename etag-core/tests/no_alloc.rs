@@ -10,7 +10,8 @@ use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use etag_core::{
-    Conditions, EntityTag, Method, Outcome, RangeDecision, TagList, Validators, parse_http_date,
+    Conditions, EntityTag, HttpDate, Method, Outcome, RangeDecision, TagList, Validators,
+    parse_http_date,
 };
 
 #[global_allocator]
@@ -181,6 +182,21 @@ fn evaluation_does_not_allocate() {
     report.push((
         "parse_http_date",
         allocations(|| parse_http_date(black_box(b"Sunday, 06-Nov-94 08:49:37 GMT"))),
+    ));
+    report.push((
+        "HttpDate::new",
+        allocations(|| HttpDate::new(black_box(modified))),
+    ));
+    report.push((
+        "Conditions::write_guard",
+        allocations(|| {
+            let c = Conditions {
+                if_none_match: &[b"*"],
+                if_unmodified_since: &[b"Sat, 01 Jan 1966 00:00:00 GMT"],
+                ..Conditions::default()
+            };
+            black_box(c).write_guard()
+        }),
     ));
     report.push((
         "no current representation",

@@ -174,11 +174,10 @@ impl<'a> Field<'a> {
 
     /// Whether the field is part of the stream S, given the type's selection mode: with
     /// selection, exactly the fields with a bare `#[etag]` (a `with` alone does not select;
-    /// validation reports it); otherwise every field not skipped.
+    /// validation reports it); otherwise every field not skipped. A `last_modified` field
+    /// follows the same rule (DESIGN §4): the representation shows it, so in the all-fields
+    /// mode a strong tag must change with it.
     pub(crate) fn is_hashed(&self, selects: bool) -> bool {
-        if self.attrs.last_modified.is_some() {
-            return false;
-        }
         if selects {
             self.attrs.select.is_some()
         } else {

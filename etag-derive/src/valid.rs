@@ -30,11 +30,7 @@ impl Input<'_> {
             return;
         }
         for field in self.all_fields() {
-            if let (None, None, Some((with, _))) = (
-                field.attrs.select,
-                field.attrs.last_modified,
-                &field.attrs.with,
-            ) {
+            if let (None, Some((with, _))) = (field.attrs.select, &field.attrs.with) {
                 errors.at(
                     *with,
                     "`with` on a field that is not selected: add `#[etag]` to hash it \
@@ -63,21 +59,6 @@ impl Field<'_> {
                 *with,
                 "`with` on a skipped field has no effect: a `skip` field is not hashed",
             );
-        }
-        if attrs.last_modified.is_some() {
-            let message = "a `last_modified` field feeds Last-Modified and is never hashed";
-            if let Some(select) = attrs.select {
-                errors.at(
-                    select,
-                    format_args!("{message}; it cannot also be selected with `#[etag]`"),
-                );
-            }
-            if let Some(skip) = attrs.skip {
-                errors.at(skip, format_args!("{message}; remove the `skip`"));
-            }
-            if let Some((with, _)) = &attrs.with {
-                errors.at(*with, format_args!("{message}; remove the `with`"));
-            }
         }
     }
 }

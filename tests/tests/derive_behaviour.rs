@@ -120,8 +120,10 @@ struct Draft {
     saved: Option<SystemTime>,
 }
 
+/// DESIGN §4: in the all-fields mode a `last_modified` field is hashed like any other (the
+/// representation shows it); with a selection, only if selected.
 #[test]
-fn last_modified_is_reported_and_not_hashed() {
+fn last_modified_is_reported_and_hashed_in_the_all_fields_mode() {
     let post = Post {
         id: 1,
         updated: at(1_700_000_000),
@@ -129,12 +131,13 @@ fn last_modified_is_reported_and_not_hashed() {
     assert_eq!(post.last_modified(), Some(at(1_700_000_000)));
     let mut by_hand = TagEncoder::new();
     by_hand.field("id", &1u64);
+    by_hand.field("updated", &at(1_700_000_000));
     assert_eq!(post.etag(), by_hand.finish());
     let touched = Post {
         updated: at(1_800_000_000),
         ..post.clone()
     };
-    assert_eq!(post.etag(), touched.etag());
+    assert_ne!(post.etag(), touched.etag());
 
     assert_eq!(Draft { id: 1, saved: None }.last_modified(), None);
     assert_eq!(
@@ -181,10 +184,89 @@ fn enum_last_modified_per_variant() {
     let mut by_hand = TagEncoder::new();
     by_hand.write_str("Created");
     by_hand.encode(&1u64);
+    by_hand.encode(&at(10));
     assert_eq!(Event::Created(1, at(10)).etag(), by_hand.finish());
-    assert_eq!(
+    // All-fields mode: the time is hashed too.
+    assert_ne!(
         Event::Edited { id: 1, at: at(20) }.etag(),
         Event::Edited { id: 1, at: at(30) }.etag()
+    );
+}
+
+#[derive(ETag)]
+enum SelectedEvent {
+    Edited {
+        #[etag]
+        id: u64,
+        #[etag(last_modified)]
+        at: SystemTime,
+    },
+    Stamped(
+        #[etag]
+        #[etag(last_modified)]
+        SystemTime,
+    ),
+}
+
+#[test]
+fn selected_enum_last_modified_is_hashed_only_when_selected() {
+    assert_eq!(
+        SelectedEvent::Edited { id: 1, at: at(20) }.etag(),
+        SelectedEvent::Edited { id: 1, at: at(30) }.etag()
+    );
+    assert_eq!(
+        SelectedEvent::Edited { id: 1, at: at(20) }.last_modified(),
+        Some(at(20))
+    );
+    let mut by_hand = TagEncoder::new();
+    by_hand.write_str("Stamped");
+    by_hand.encode(&at(5));
+    assert_eq!(SelectedEvent::Stamped(at(5)).etag(), by_hand.finish());
+    assert_eq!(SelectedEvent::Stamped(at(5)).last_modified(), Some(at(5)));
+}
+
+/// `skip` and `with` combine with `last_modified`: they say whether and how the field is
+/// hashed, `last_modified` where Last-Modified comes from.
+#[derive(ETag)]
+struct SkippedTime {
+    id: u64,
+    #[etag(last_modified, skip)]
+    updated: SystemTime,
+}
+
+fn whole_seconds(time: &SystemTime, enc: &mut TagEncoder) {
+    enc.encode(&etag_core::unix_seconds(*time));
+}
+
+#[derive(ETag)]
+struct SecondsTime {
+    id: u64,
+    #[etag(last_modified, with = whole_seconds)]
+    updated: SystemTime,
+}
+
+#[test]
+fn last_modified_with_skip_or_with() {
+    let skipped = SkippedTime {
+        id: 1,
+        updated: at(7),
+    };
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("id", &1u64);
+    assert_eq!(skipped.etag(), by_hand.finish());
+    assert_eq!(skipped.last_modified(), Some(at(7)));
+
+    let seconds = SecondsTime {
+        id: 1,
+        updated: at(7) + Duration::from_millis(300),
+    };
+    let mut by_hand = TagEncoder::new();
+    by_hand.field("id", &1u64);
+    by_hand.field("updated", &7i128);
+    assert_eq!(seconds.etag(), by_hand.finish());
+    assert_eq!(
+        seconds.last_modified(),
+        Some(at(7) + Duration::from_millis(300))
     );
 }
 
@@ -446,6 +528,7 @@ fn tokens_from_a_macro_body_resolve() {
     };
     let mut by_hand = TagEncoder::new();
     by_hand.field("name", &3u64);
+    by_hand.field("at", &Some(at(1)));
     assert_eq!(value.etag(), by_hand.finish());
     assert_eq!(value.last_modified(), Some(at(1)));
 }

@@ -565,3 +565,229 @@ fn weak_members_change_only_the_prefix() {
         "\"ZvGeCqMjXz-0WG4vMswtnObYyDs\"",
     );
 }
+
+/// Decodes a hex literal (spaces allowed) into bytes.
+fn hex(text: &str) -> Vec<u8> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let pair = std::str::from_utf8(pair).unwrap_or_default();
+            u8::from_str_radix(pair, 16).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `Sat Nov 14 22:13:20.25 UTC 2023`: 1 700 000 000 s and 250 000 000 ns after the epoch.
+fn updated() -> std::time::SystemTime {
+    std::time::SystemTime::UNIX_EPOCH + std::time::Duration::new(1_700_000_000, 250_000_000)
+}
+
+/// DESIGN §4: in the all-fields mode a `#[etag(last_modified)]` field is hashed like any
+/// other field, in declaration order (the representation shows it, so a strong tag must
+/// change with it).
+#[derive(ETag)]
+struct Post {
+    id: u64,
+    title: String,
+    #[etag(last_modified)]
+    updated: std::time::SystemTime,
+    draft: bool,
+}
+
+/// The stream below was written by hand from DESIGN §4 and hashed with Python's `hashlib`
+/// (`base64.urlsafe_b64encode(hashlib.sha1(S).digest()).rstrip(b"=")`), not with this
+/// crate:
+///
+/// ```text
+/// 0200000000000000 6964                      str("id")
+/// 0700000000000000                           7u64
+/// 0500000000000000 7469746c65                str("title")
+/// 0200000000000000 4869                      str("Hi")
+/// 0700000000000000 75706461746564            str("updated")
+/// 00f1536500000000 80b2e60e                  1_700_000_000i64, 250_000_000u32
+/// 0500000000000000 6472616674                str("draft")
+/// 01                                         true
+/// ```
+#[test]
+fn reference_vector_last_modified_is_hashed_in_the_all_fields_mode() {
+    let post = Post {
+        id: 7,
+        title: "Hi".to_owned(),
+        updated: updated(),
+        draft: true,
+    };
+    let expected = hex("
+        0200000000000000 6964 0700000000000000
+        0500000000000000 7469746c65 0200000000000000 4869
+        0700000000000000 75706461746564 00f1536500000000 80b2e60e
+        0500000000000000 6472616674 01
+    ");
+    assert_eq!(expected.len(), 82);
+    assert_eq!(
+        expected,
+        by_hand(|enc| {
+            enc.field("id", &7u64);
+            enc.field("title", "Hi");
+            enc.field("updated", &updated());
+            enc.field("draft", &true);
+        })
+    );
+    check(&post, expected, "\"UPoEWrgutFVy3FJ2aMIcN7mBeSE\"");
+    assert_eq!(post.last_modified(), Some(updated()));
+    // Touching the time alone changes the tag.
+    let touched = Post {
+        updated: updated() + std::time::Duration::from_nanos(1),
+        ..post
+    };
+    assert_ne!(
+        touched.etag().to_string(),
+        "\"UPoEWrgutFVy3FJ2aMIcN7mBeSE\""
+    );
+}
+
+/// With a selection, a `last_modified` field counts only if it is selected too.
+#[allow(dead_code)] // `title` is there to be left out of the tag.
+#[derive(ETag)]
+struct SelectedPost {
+    #[etag]
+    id: u64,
+    #[etag]
+    #[etag(last_modified)]
+    updated: std::time::SystemTime,
+    title: String,
+}
+
+#[allow(dead_code)] // `title` is there to be left out of the tag.
+#[derive(ETag)]
+struct UnselectedPost {
+    #[etag]
+    id: u64,
+    #[etag(last_modified)]
+    updated: std::time::SystemTime,
+    title: String,
+}
+
+/// `str("id") 7u64 str("updated") instant`, hashed with Python's `hashlib` as above.
+#[test]
+fn reference_vector_selected_last_modified() {
+    let selected = SelectedPost {
+        id: 7,
+        updated: updated(),
+        title: "not hashed".to_owned(),
+    };
+    let expected = hex("
+        0200000000000000 6964 0700000000000000
+        0700000000000000 75706461746564 00f1536500000000 80b2e60e
+    ");
+    check(&selected, expected, "\"ocZxHaCUk8XwJitcexz4No5OKVU\"");
+    assert_eq!(selected.last_modified(), Some(updated()));
+
+    // Not selected: not hashed, still the modification time.
+    let unselected = UnselectedPost {
+        id: 7,
+        updated: updated(),
+        title: "not hashed".to_owned(),
+    };
+    check(
+        &unselected,
+        hex("0200000000000000 6964 0700000000000000"),
+        &{
+            let mut enc = TagEncoder::new();
+            enc.field("id", &7u64);
+            enc.finish().to_string()
+        },
+    );
+    assert_eq!(unselected.last_modified(), Some(updated()));
+}
+
+/// chrono and time date-times as `last_modified` fields: hashed as instants (DESIGN §4,
+/// etag-core's `encode` docs), the same 12 bytes as a `SystemTime`, rounded toward the
+/// past before the epoch: half a second before it is `(-1, 500_000_000)`.
+#[derive(ETag)]
+struct ChronoStamp {
+    #[etag(last_modified)]
+    at: chrono::DateTime<chrono::Utc>,
+    n: u8,
+}
+
+#[derive(ETag)]
+struct TimeStamp {
+    #[etag(last_modified)]
+    at: time::OffsetDateTime,
+    n: u8,
+}
+
+#[derive(ETag)]
+struct SystemStamp {
+    #[etag(last_modified)]
+    at: std::time::SystemTime,
+    n: u8,
+}
+
+/// `str("at") -1i64 500_000_000u32 str("n") 2u8`, hashed with Python's `hashlib`.
+#[test]
+fn reference_vector_instants_before_the_epoch() {
+    let expected = hex("
+        0200000000000000 6174 ffffffffffffffff 0065cd1d
+        0100000000000000 6e 02
+    ");
+    let tag = "\"Jed5aJH1xG1gHrfhXyt9QuFTH7I\"";
+    let half_before = std::time::SystemTime::UNIX_EPOCH - std::time::Duration::from_millis(500);
+    let chrono_at = chrono::DateTime::from_timestamp(-1, 500_000_000).unwrap_or_default();
+    let time_at = time::OffsetDateTime::from_unix_timestamp_nanos(-500_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    check(
+        &ChronoStamp {
+            at: chrono_at,
+            n: 2,
+        },
+        expected.clone(),
+        tag,
+    );
+    check(&TimeStamp { at: time_at, n: 2 }, expected.clone(), tag);
+    check(
+        &SystemStamp {
+            at: half_before,
+            n: 2,
+        },
+        expected,
+        tag,
+    );
+    assert_eq!(
+        ChronoStamp {
+            at: chrono_at,
+            n: 2
+        }
+        .last_modified(),
+        Some(half_before)
+    );
+    assert_eq!(
+        TimeStamp { at: time_at, n: 2 }.last_modified(),
+        Some(half_before)
+    );
+}
+
+/// An enum variant's `last_modified` tuple field, in the all-fields mode.
+#[derive(ETag)]
+enum Event {
+    Created(u64, #[etag(last_modified)] std::time::SystemTime),
+    Deleted,
+}
+
+/// `str("Created") 1u64 (10i64, 0u32)`, hashed with Python's `hashlib`.
+#[test]
+fn reference_vector_enum_last_modified() {
+    let at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(10);
+    let expected = hex("
+        0700000000000000 43726561746564 0100000000000000
+        0a00000000000000 00000000
+    ");
+    check(
+        &Event::Created(1, at),
+        expected,
+        "\"N5-ydCOunV2r55fBdhnpIc7KVTU\"",
+    );
+    assert_eq!(Event::Created(1, at).last_modified(), Some(at));
+    assert_eq!(Event::Deleted.last_modified(), None);
+}

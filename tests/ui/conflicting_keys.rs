@@ -13,6 +13,8 @@ struct SkipWith {
     id: u64,
 }
 
+// `last_modified` says where Last-Modified comes from, not whether the field is hashed
+// (DESIGN §4), so it combines with the selection keys and `with`: accepted.
 #[derive(ETag)]
 struct SelectLastModified {
     #[etag]

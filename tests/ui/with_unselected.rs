@@ -24,6 +24,19 @@ enum Event {
     Renamed(#[etag(with = lowercase)] String),
 }
 
+// A `last_modified` field follows the same rule: unselected, its `with` does nothing.
+#[derive(ETag)]
+struct Post {
+    #[etag]
+    id: u64,
+    #[etag(last_modified, with = seconds)]
+    updated: std::time::SystemTime,
+}
+
+fn seconds(time: &std::time::SystemTime, enc: &mut TagEncoder) {
+    enc.encode(&time.elapsed().is_ok());
+}
+
 // Selected as well: accepted.
 #[derive(ETag)]
 struct Selected {
