@@ -41,9 +41,11 @@ const DEFAULT_RETRY_AFTER: u32 = 1;
 ///    false get their `412` (a specific `If-Match` tag, an `If-Unmodified-Since` now
 ///    passed), a resource deleted meanwhile its `404`, and preconditions that still hold
 ///    (`If-Match: *`, a later `If-Unmodified-Since`, none at all) a retry. After
-///    [`max_attempts`](Self::max_attempts) lost races the answer is `503 Service
-///    Unavailable` with `Retry-After` ([`PreconditionError::contended`]): never a 412 for a
-///    precondition that holds, and nothing written.
+///    [`max_attempts`](Self::max_attempts) lost races, and a last read that found the
+///    preconditions still true, the answer is `503 Service Unavailable` with `Retry-After`
+///    ([`PreconditionError::contended`]): never a 412 for a precondition that holds, and
+///    nothing written. (So `load` runs at most `max_attempts + 1` times, `swap` at most
+///    `max_attempts` times.)
 ///
 /// The same call serves every kind of write: an update or delete ([`update`](Self::update),
 /// `swap` gets the current state), a create-only `PUT` with `If-None-Match: *` or a
@@ -365,7 +367,8 @@ impl<'p> ConditionalWrite<'p> {
         L: AsyncFnMut() -> Result<Option<S>, E>,
         W: AsyncFnMut(Option<&S>) -> Result<Option<R>, E>,
     {
-        for _ in 0..self.attempts {
+        let mut lost = 0;
+        loop {
             let current = load().await.map_err(WriteError::Store)?;
             match &current {
                 Some(state) => {
@@ -377,13 +380,18 @@ impl<'p> ConditionalWrite<'p> {
                 }
                 None => self.admit(None)?,
             }
+            // Every lost race, the last one included, was read again and re-evaluated
+            // above: a 503 is only ever sent for preconditions that still hold.
+            if lost == self.attempts {
+                return Err(WriteError::Precondition(
+                    self.pre.contended(self.retry_after),
+                ));
+            }
             if let Some(done) = swap(current.as_ref()).await.map_err(WriteError::Store)? {
                 return Ok(done);
             }
+            lost += 1;
         }
-        Err(WriteError::Precondition(
-            self.pre.contended(self.retry_after),
-        ))
     }
 
     /// Steps 2 and 3: whether the write may go ahead against `current`.

@@ -201,9 +201,26 @@ async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// `PUT /once`: a replace that may lose its compare-and-swap once only.
+async fn put_once(
+    pre: Preconditions,
+    store: web::Data<Store>,
+) -> Result<Tagged<Product>, WriteError<Infallible>> {
+    let written = pre
+        .write()
+        .max_attempts(1)
+        .update(
+            async || store.load().await,
+            async |current| store.replace(current.version, "Gadget").await,
+        )
+        .await?;
+    Ok(Tagged::new(written))
+}
+
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/r", web::put().to(put))
-        .route("/r", web::delete().to(delete));
+        .route("/r", web::delete().to(delete))
+        .route("/once", web::put().to(put_once));
 }
 
 macro_rules! app {
@@ -443,6 +460,49 @@ async fn a_resource_deleted_during_the_race_is_404() {
     assert!(store.current().is_none());
 }
 
+/// The last lost race is re-read and re-evaluated too: with one attempt, a specific tag
+/// that the racing writer made stale is a 412 (not a 503), and a resource it deleted a 404.
+#[actix_web::test]
+async fn the_last_lost_race_is_re_evaluated_before_any_503() {
+    let store = Store::widget(Interference::Bump(1));
+    let app = app!(store);
+    let res = test::call_service(
+        &app,
+        req(Method::PUT, &[(header::IF_MATCH, &widget_tag())])
+            .uri("/once")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(header(&res, header::ETAG), Some(tag_of(4)));
+    problem(res, 412).await;
+    assert_eq!((store.loads(), store.swaps(), store.applied()), (2, 1, 0));
+
+    let store = Store::widget(Interference::Delete);
+    let app = app!(store);
+    let res = test::call_service(
+        &app,
+        req(Method::PUT, &[(header::IF_MATCH, "*")])
+            .uri("/once")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!((store.loads(), store.swaps(), store.applied()), (2, 1, 0));
+
+    // Still true after the one lost race: 503, after the re-read confirmed it.
+    let store = Store::widget(Interference::Bump(1));
+    let app = app!(store);
+    let res = test::call_service(
+        &app,
+        req(Method::PUT, &[(header::IF_MATCH, "*")])
+            .uri("/once")
+            .to_request(),
+    )
+    .await;
+    problem(res, 503).await;
+    assert_eq!((store.loads(), store.swaps(), store.applied()), (2, 1, 0));
+}
+
 /// Out of retries while the preconditions hold: 503 with Retry-After, never 412.
 #[actix_web::test]
 async fn retries_run_out_with_503_and_retry_after() {
@@ -460,7 +520,8 @@ async fn retries_run_out_with_503_and_retry_after() {
         );
         let doc = problem(res, 503).await;
         assert_eq!(doc["title"], "Service Unavailable");
-        assert_eq!((store.loads(), store.swaps(), store.applied()), (4, 4, 0));
+        // Four lost swaps, each followed by a re-read that found the preconditions true.
+        assert_eq!((store.loads(), store.swaps(), store.applied()), (5, 4, 0));
     }
     // In the configured format.
     let store = Store::widget(Interference::Always);
@@ -654,6 +715,6 @@ fn over_real_http_retries_run_out_with_503() {
     );
     let doc: serde_json::Value = serde_json::from_str(body).unwrap();
     assert_eq!(doc["status"], 503);
-    assert_eq!((store.loads(), store.swaps(), store.applied()), (4, 4, 0));
+    assert_eq!((store.loads(), store.swaps(), store.applied()), (5, 4, 0));
     assert_eq!(store.current().map(|p| p.version), Some(3 + 4));
 }
