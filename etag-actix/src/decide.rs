@@ -65,15 +65,16 @@ pub(crate) enum Decision {
 }
 
 /// Evaluates (see [`evaluate`]) and maps the outcome: the one place where an [`Outcome`]
-/// becomes an answer. A 412 carries the current tag.
+/// becomes an answer. A 412 carries the current tag, and the `Date` of the instant the
+/// state was judged at (like the 200 and the 304 of the same state).
 pub(crate) fn decide(method: Method, c: &Conditions<'_>, current: Option<Current<'_>>) -> Decision {
     match evaluate(method, c, current) {
         Outcome::Proceed(_) => Decision::Proceed,
         Outcome::NotModified => Decision::NotModified,
-        Outcome::PreconditionFailed(h) => Decision::Stop(PreconditionError::failed_on(
-            h,
-            current.and_then(|v| v.etag).cloned(),
-        )),
+        Outcome::PreconditionFailed(h) => Decision::Stop(
+            PreconditionError::failed_on(h, current.and_then(|v| v.etag).cloned())
+                .dated(current.map(|v| v.date)),
+        ),
         Outcome::BadRequest(bad) => {
             Decision::Stop(PreconditionError::malformed(bad.header(), bad.error()))
         }

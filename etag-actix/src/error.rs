@@ -48,7 +48,7 @@ pub struct PreconditionError {
     format: ErrorFormat,
     etag: Option<EntityTag>,
     last_modified: LastModified,
-    /// The `Date` of a 304 (the instant the state was judged at).
+    /// The `Date` of a 304 or a 412 (the instant the state was judged at).
     date: Option<SystemTime>,
     /// The headers of the 200 a 304 stands for (boxed: most errors have none).
     headers: Option<Box<HeaderMap>>,
@@ -292,6 +292,14 @@ impl PreconditionError {
         Self::new(Kind::Failed(Some(header))).with_etag(current)
     }
 
+    /// Dates the answer: a 412 that carries the current tag is a statement about the
+    /// current state, so it gets the `Date` its 200 would get, not actix-web's (up to
+    /// 500 ms old).
+    pub(crate) fn dated(mut self, date: Option<SystemTime>) -> Self {
+        self.date = date;
+        self
+    }
+
     fn with_etag(mut self, etag: Option<EntityTag>) -> Self {
         self.etag = etag;
         self
@@ -387,6 +395,9 @@ impl ResponseError for PreconditionError {
             .with_format(self.format);
         if let Some(value) = self.etag.as_ref().and_then(tag_value) {
             problem = problem.insert_header((header::ETAG, value));
+        }
+        if let Some(value) = self.date.and_then(validators::date_value) {
+            problem = problem.insert_header((header::DATE, value));
         }
         if let Kind::Contended { retry_after } = self.kind {
             problem = problem.retry_after(retry_after);

@@ -136,7 +136,11 @@ pub(crate) async fn create(
     cache: web::Data<CachePolicy>,
 ) -> Result<Tagged<Product>, actix_web::Error> {
     let input = body::replacement(&req, &body::read(body)?)?;
-    let conditional = pre.is_conditional();
+    // Only the conditions a POST evaluates make it a compare-and-swap on the catalog:
+    // If-Modified-Since and If-Range are for GET and HEAD, and change nothing here.
+    let conditional = pre.if_match().is_some()
+        || pre.if_none_match().is_some()
+        || pre.if_unmodified_since().is_some();
     let product = pre
         .write()
         .update(

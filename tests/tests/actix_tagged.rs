@@ -893,6 +893,17 @@ async fn every_tagged_response_has_a_date_not_older_than_the_change() {
                 "{uri} {inm:?}"
             );
         }
+        // The 412 carries the current tag: it is dated by the same clock, not actix-web's.
+        let req = test::TestRequest::get()
+            .uri(uri)
+            .insert_header((header::IF_MATCH, "\"stale\""));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED, "{uri}");
+        assert_eq!(
+            header(&res, header::DATE).as_deref(),
+            Some(IMF),
+            "{uri} 412"
+        );
     }
 }
 
