@@ -36,6 +36,7 @@ stop_pid() {
         wait "$pid" 2>/dev/null || true
     fi
 }
+trap 'exit 130' INT TERM
 cleanup() {
     stop_pid "$LOAD_PID"
     stop_pid "$NGINX_PID"
@@ -66,12 +67,14 @@ check() {
 }
 
 BIN=$(build_products)
-# The load: built once, then run by name.
-cargo test --quiet -p etag-examples --test scale_out --no-run >&2 || fail "cannot build the load test"
+# The load: built once, then its binary run by name (so that $! is the load itself, and
+# stopping it by its PID stops it whole).
+LOAD_BIN=$(cargo test -p etag-examples --test scale_out --no-run 2>&1 |
+    sed -n 's/.*Executable tests\/scale_out.rs (\(.*\))$/\1/p' | tail -n 1)
+[ -n "$LOAD_BIN" ] && [ -x "$LOAD_BIN" ] || fail "cannot build the load test"
 load() {
     local url=$1 name=$2
-    PRODUCTS_LOAD_URL="$url" cargo test --quiet -p etag-examples --test scale_out -- \
-        --ignored --exact "$name" --nocapture
+    PRODUCTS_LOAD_URL="$url" "$LOAD_BIN" --ignored --exact "$name" --nocapture
 }
 
 # launch_instance NAME BIND DB: starts an instance, logging to $WORK/NAME.log (appended
@@ -111,13 +114,15 @@ version_of() {
 }
 
 # under_load URL NAME FAULT: runs the load NAME against URL in the background, waits until
-# it has written 100 times (read through WATCH_URL), runs FAULT, then waits for the load.
+# it has written 100 times (read through WATCH_URL), runs FAULT while the load still runs
+# (it must then see requests fail: PRODUCTS_EXPECT_FAILURES), then waits for the load.
 under_load() {
     local url=$1 name=$2 fault=$3
     local start now _
     start=$(version_of "$WATCH_URL")
     [ -n "$start" ] || fail "cannot read product 1 from $WATCH_URL"
-    load "$url" "$name" &
+    PRODUCTS_LOAD_URL="$url" PRODUCTS_EXPECT_FAILURES=1 \
+        "$LOAD_BIN" --ignored --exact "$name" --nocapture &
     LOAD_PID=$!
     for _ in $(seq 1 600); do
         now=$(version_of "$WATCH_URL")
@@ -125,6 +130,12 @@ under_load() {
         kill -0 "$LOAD_PID" 2>/dev/null || break
         sleep 0.1
     done
+    if ! kill -0 "$LOAD_PID" 2>/dev/null; then
+        wait "$LOAD_PID" || true
+        LOAD_PID=""
+        echo "the load ended before the fault (at version ${now:-?}, from $start)" >&2
+        return 1
+    fi
     echo "--- fault at version ${now:-?} (load started at $start): $fault" >&2
     "$fault"
     local status=0
@@ -132,6 +143,25 @@ under_load() {
     LOAD_PID=""
     return "$status"
 }
+
+# The catalog row counts every write to any product in the same statement (a trigger):
+# after a crash or an outage it still equals the sum of the product versions, or a write
+# was half-applied.
+catalog_consistent_pg() {
+    test "$(psql_at "$DB_URL" "SELECT (SELECT version FROM catalog) = (SELECT SUM(version) FROM products)")" = t
+}
+catalog_consistent_sqlite() {
+    python3 - "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+catalog = db.execute("SELECT version FROM catalog").fetchone()[0]
+total = db.execute("SELECT SUM(version) FROM products").fetchone()[0]
+print(f"catalog version {catalog}, sum of product versions {total}", file=sys.stderr)
+sys.exit(0 if catalog == total else 1)
+PY
+}
+# No instance panicked (a panic drops a connection, which the load counts as in doubt).
+no_panic() { ! grep -q 'panicked' "$WORK"/A.log "$WORK"/B.log "$WORK"/S.log 2>/dev/null; }
 
 served() { grep -cE "\"(PUT|PATCH) /products/1 HTTP/1.1\" $2 " "$WORK/$1.log" || true; }
 
@@ -232,18 +262,36 @@ step_start=$(date +%s)
 check "kill -9 of an instance under If-Match load loses no acknowledged write" \
     under_load "$PROXY" if_match_increments_survive_a_crash kill_a
 echo "($(( $(date +%s) - step_start )) s)"
+check "after the crash, the catalog still counts every product write" catalog_consistent_pg
 
 # --- 6. PostgreSQL stopped under load, then started again
+# A write sent straight to an instance while the database is down: 503 problem+json with
+# Retry-After, within a bounded time.
+write_during_outage() {
+    local headers="$WORK/outage-write.headers" code
+    code=$(curl -sS --max-time 15 -o "$WORK/outage-write.body" -D "$headers" -w '%{http_code}' \
+        -X PATCH -H 'If-Match: "any"' -H 'Content-Type: application/merge-patch+json' \
+        --data '{"stock": 1}' "$A_URL/products/1") || return 1
+    echo "a PATCH during the outage: $code, $(tr -d '\r' <"$headers" | grep -i '^retry-after:')" >&2
+    test "$code" = 503 &&
+        grep -qi '^content-type: application/problem+json' "$headers" &&
+        grep -qi '^retry-after: [0-9]' "$headers"
+}
 outage() {
     stop_postgres
     echo "stopped PostgreSQL" >&2
-    sleep 8
+    sleep 2
+    OUTAGE_WRITE=ok
+    write_during_outage || OUTAGE_WRITE=failed
+    sleep 6
     restart_postgres
 }
 step_start=$(date +%s)
 check "PostgreSQL stopped under load: 503s with Retry-After, then recovery" \
     under_load "$PROXY" if_match_increments_ride_out_a_database_outage outage
 echo "($(( $(date +%s) - step_start )) s)"
+check "a write during the outage was answered 503 problem+json with Retry-After" test "$OUTAGE_WRITE" = ok
+check "after the outage, the catalog still counts every product write" catalog_consistent_pg
 check "the instances answered 503 while the database was down" \
     grep -q '" 503 .* error: database unavailable' "$WORK/A.log" "$WORK/B.log"
 check "no instance answered 500" test "$(cat "$WORK/A.log" "$WORK/B.log" | grep -c '" 500 ' || true)" = 0
@@ -266,5 +314,7 @@ step_start=$(date +%s)
 check "kill -9 of an SQLite instance under If-Match load loses no acknowledged write" \
     under_load "$S_URL" if_match_increments_survive_a_crash kill_s
 echo "($(( $(date +%s) - step_start )) s)"
+check "after the crash, the SQLite catalog still counts every product write" catalog_consistent_sqlite "$WORK/crash.db"
+check "no instance panicked" no_panic
 
 echo "scale-out: all checks passed"
