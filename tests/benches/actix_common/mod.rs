@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use etag_actix::{ETag, Tagged};
 use serde::Serialize;
 
-/// A typical API model: tag from id + version, a few hundred bytes of JSON.
+/// A typical API model: tag from id + version, about 1 KB of JSON (1,034 bytes).
 #[derive(Serialize, ETag)]
 pub(crate) struct Product {
     #[etag]
@@ -24,7 +24,7 @@ pub(crate) static PRODUCT: LazyLock<Product> = LazyLock::new(|| Product {
     id: 42,
     version: 7,
     name: "Widget".into(),
-    description: "A widget of the usual kind, sturdy and well made. ".repeat(6),
+    description: "A widget of the usual kind, sturdy and well made. ".repeat(18),
     price_cents: 1299,
     tags: vec!["tools".into(), "hardware".into(), "sale".into()],
     discontinued: false,
