@@ -202,7 +202,12 @@ impl Service {
             // PUT, PATCH and DELETE must be conditional (428 otherwise), decided by
             // `Preconditions::write` once the product is known to exist: a write to an
             // absent one is 404, whatever its headers.
-            .app_data(PreconditionConfig::new().require_precondition(true))
+            .app_data(
+                PreconditionConfig::new()
+                    .require_precondition(true)
+                    // The store's clock: writes are stamped and requests judged by one time.
+                    .clock(self.db.clock().clone()),
+            )
             // Larger bodies: 413, as problem+json (see `body::read`).
             .app_data(web::PayloadConfig::new(body::MAX_BODY_BYTES))
             // gzip/brotli for clients that ask; a compressed body's strong tag gets a

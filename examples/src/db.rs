@@ -43,6 +43,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use etag_actix::Clock;
+
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::SqliteConnectOptions;
@@ -148,6 +150,8 @@ pub struct Db {
     backend: Backend,
     name: Arc<str>,
     counters: Arc<Counters>,
+    /// What writes stamp `updated_at` with (the system clock unless a test sets one).
+    clock: Clock,
 }
 
 impl fmt::Debug for Db {
@@ -447,10 +451,63 @@ impl Db {
             backend,
             name,
             counters: Arc::default(),
+            clock: Clock::system(),
         };
         db.migrate().await?;
         db.seed().await?;
         Ok(db)
+    }
+
+    /// The same store, stamping its writes with `clock` (the system clock by default).
+    /// Give the service's [`PreconditionConfig`](etag_actix::PreconditionConfig) the same
+    /// clock ([`Service`](crate::Service) does): a test can then hold the time inside one
+    /// second, or past it, instead of racing the real one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use etag_actix::Clock;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-clock", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let at = SystemTime::now() + Duration::from_secs(3600);
+    /// actix_web::rt::System::new().block_on(async {
+    ///     let db = etag_examples::Db::open(dir.join("products.db")).await?.with_clock(Clock::fixed(at));
+    ///     assert_eq!(db.clock().now(), at);
+    ///     Ok::<(), etag_examples::DbError>(())
+    /// })?;
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock writes are stamped with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("etag-examples-doc-{}-clock2", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// actix_web::rt::System::new().block_on(async {
+    ///     let db = etag_examples::Db::open(dir.join("products.db")).await?;
+    ///     assert!(db.clock().now() > std::time::SystemTime::UNIX_EPOCH);
+    ///     Ok::<(), etag_examples::DbError>(())
+    /// })?;
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now by [`clock`](Self::clock), in whole milliseconds (what the database stores).
+    fn now_millis(&self) -> i64 {
+        sql::millis_of(self.clock.now())
     }
 
     /// Creates the schema, once: embedded migrations, per backend.
@@ -480,7 +537,7 @@ impl Db {
             .fetch_one(&mut *tx)
             .await?;
         if rows == 0 {
-            let seeded_at = sql::now_millis().saturating_sub(sql::SEED_AGE_MILLIS);
+            let seeded_at = self.now_millis().saturating_sub(sql::SEED_AGE_MILLIS);
             for (name, description, price_cents, stock) in sql::SEEDS {
                 sqlx::query(sql::INSERT)
                     .bind(name)
@@ -788,7 +845,7 @@ impl Db {
     pub async fn insert(&self, input: ProductInput) -> Result<Product, DbError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(sql::LOCK_CATALOG).execute(&mut *tx).await?;
-        let product = insert_fresh(&mut tx, &input).await?;
+        let product = insert_fresh(&mut tx, &input, self.now_millis()).await?;
         tx.commit().await?;
         Ok(product)
     }
@@ -840,7 +897,7 @@ impl Db {
             tx.rollback().await?;
             return Ok(None);
         }
-        let product = insert_fresh(&mut tx, &input).await?;
+        let product = insert_fresh(&mut tx, &input, self.now_millis()).await?;
         tx.commit().await?;
         Ok(Some(product))
     }
@@ -896,7 +953,7 @@ impl Db {
             .bind(&input.description)
             .bind(input.price_cents)
             .bind(input.stock)
-            .bind(sql::now_millis())
+            .bind(self.now_millis())
             .fetch_optional(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -946,7 +1003,7 @@ impl Db {
             .bind(&input.description)
             .bind(input.price_cents)
             .bind(input.stock)
-            .bind(sql::now_millis())
+            .bind(self.now_millis())
             .fetch_optional(&self.pool)
             .await?)
     }
@@ -977,7 +1034,7 @@ impl Db {
         let done = sqlx::query(sql::DELETE)
             .bind(id)
             .bind(expected_version)
-            .bind(sql::now_millis())
+            .bind(self.now_millis())
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -988,13 +1045,14 @@ impl Db {
 async fn insert_fresh(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     input: &ProductInput,
+    now: i64,
 ) -> Result<Product, DbError> {
     Ok(sqlx::query_as(sql::INSERT)
         .bind(&input.name)
         .bind(&input.description)
         .bind(input.price_cents)
         .bind(input.stock)
-        .bind(sql::now_millis())
+        .bind(now)
         .fetch_one(&mut **tx)
         .await?)
 }

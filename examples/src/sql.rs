@@ -146,9 +146,8 @@ pub(crate) const SEEDS: [(&str, &str, i64, i64); 3] = [
 /// from the start.
 pub(crate) const SEED_AGE_MILLIS: i64 = 60_000;
 
-/// Now, in whole milliseconds (what the database stores).
-pub(crate) fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+/// A time in whole milliseconds since the Unix epoch (what the database stores).
+pub(crate) fn millis_of(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

@@ -9,7 +9,7 @@ mod support;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
-use support::{Response, Server};
+use support::{HandClock, Response, Server};
 
 const MERGE: (&str, &str) = ("Content-Type", "application/merge-patch+json");
 const LONG_AGO: &str = "Sun, 06 Nov 1994 08:49:37 GMT";
@@ -189,56 +189,79 @@ fn second_of(t: SystemTime) -> String {
     httpdate::fmt_http_date(t)
 }
 
+/// A hand-moved clock for the service, and the instant `300 ms` into the whole second
+/// `round` seconds (and a few seconds more) after the seeded products' dates: a round's
+/// requests all fall within that one second, whatever the real clock does.
+fn hand_clock() -> (HandClock, impl Fn(u64) -> SystemTime) {
+    let base = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 10;
+    let at = move |round: u64| {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(base + 2 * round) + Duration::from_millis(300)
+    };
+    (HandClock::at(at(0)), at)
+}
+
 /// A client whose copy dates from the second of a change has not seen the change: while
-/// that second lasts, `If-Modified-Since` naming it gets the new representation. (Once the
-/// second is over, a 304 would be right: the date is then a strong validator. Rounds
-/// that straddle a second boundary are skipped; a round takes milliseconds.)
+/// that second lasts, `If-Modified-Since` naming it gets the new representation. Once the
+/// second is over, the same date is a strong validator and gets `304`. (The service runs
+/// on a clock the test holds, so every round falls within its second.)
 #[test]
 fn if_modified_since_in_the_second_of_a_change_is_not_304() {
-    let s = Server::start();
-    let mut checked = 0;
+    let (clock, at) = hand_clock();
+    let s = Server::start_with_clock(clock.clock());
     for stock in 0..10_i64 {
-        let since = second_of(SystemTime::now());
+        let round = u64::try_from(stock).unwrap() + 1;
+        clock.set(at(round));
+        let since = second_of(clock.now());
         s.set_stock("/products/1", stock);
+        clock.set(at(round) + Duration::from_millis(600));
         let one = s.get("/products/1", &[("If-Modified-Since", &since)]);
         let list = s.get("/products", &[("If-Modified-Since", &since)]);
-        if second_of(SystemTime::now()) != since {
-            continue;
-        }
-        checked += 1;
         assert_eq!(
             one.status, 200,
             "a 304 would confirm a copy older than the change"
         );
         assert_eq!(one.json()["stock"], stock);
         assert_eq!(list.status, 200);
+        // The second is over: the change's date now validates (and the reads touched
+        // nothing).
+        clock.set(at(round) + Duration::from_millis(1_000));
+        assert_eq!(
+            s.get("/products/1", &[("If-Modified-Since", &since)])
+                .status,
+            304
+        );
+        assert_eq!(
+            s.get("/products", &[("If-Modified-Since", &since)]).status,
+            304
+        );
     }
-    assert!(checked > 0, "every round straddled a second boundary");
 }
 
 /// The lost update `If-Unmodified-Since` must prevent: client A's copy dates from second
 /// `t`, client B wrote in that same second, and A's write "unless modified since `t`",
-/// made while `t` lasts, must fail. (Rounds that straddle a second are skipped, as above.)
+/// made while `t` lasts, must fail. (On the held clock, as above.)
 #[test]
 fn if_unmodified_since_in_the_second_of_a_change_is_412() {
-    let s = Server::start();
-    let mut checked = 0;
+    let (clock, at) = hand_clock();
+    let s = Server::start_with_clock(clock.clock());
     for round in 0..10_i64 {
-        let since = second_of(SystemTime::now());
+        let second = u64::try_from(round).unwrap() + 1;
+        clock.set(at(second));
+        let since = second_of(clock.now());
         s.set_stock("/products/2", round);
         let after_b = s.fetch("/products/2");
         let list_after_b = s.fetch("/products");
+        clock.set(at(second) + Duration::from_millis(699));
         let if_unmodified = [("If-Unmodified-Since", since.as_str())];
         let put = s.send_json("PUT", "/products/2", &if_unmodified, &widget());
         let post = s.send_json("POST", "/products", &if_unmodified, &widget());
-        if second_of(SystemTime::now()) != since {
-            continue;
-        }
-        checked += 1;
         put.problem(412);
         post.problem(412);
         assert_eq!(s.fetch("/products/2"), after_b, "A's write was refused");
         assert_eq!(s.fetch("/products"), list_after_b, "nothing was created");
     }
-    assert!(checked > 0, "every round straddled a second boundary");
 }

@@ -18,12 +18,14 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::dev::ServerHandle;
+use etag_actix::Clock;
 use etag_examples::db::{Backend, DbStats};
 use etag_examples::{Db, Service};
 use sqlx::{ConnectOptions as _, Connection as _, Executor as _};
@@ -228,6 +230,39 @@ pub struct Server {
     db: TestDb,
 }
 
+/// A clock the test moves by hand (whole milliseconds), for a server started with
+/// [`Server::start_with_clock`]: rounds that must fall within one second, or past it, do so
+/// whatever the real clock does.
+#[derive(Clone)]
+pub struct HandClock(Arc<AtomicU64>);
+
+impl HandClock {
+    /// A clock reading `at`.
+    pub fn at(at: SystemTime) -> Self {
+        let clock = HandClock(Arc::new(AtomicU64::new(0)));
+        clock.set(at);
+        clock
+    }
+
+    /// Moves it to `at`.
+    pub fn set(&self, at: SystemTime) {
+        let millis = at.duration_since(UNIX_EPOCH).unwrap().as_millis();
+        self.0
+            .store(u64::try_from(millis).unwrap(), Ordering::SeqCst);
+    }
+
+    /// What it reads.
+    pub fn now(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(self.0.load(Ordering::SeqCst))
+    }
+
+    /// The `Clock` the service reads it through.
+    pub fn clock(&self) -> Clock {
+        let millis = Arc::clone(&self.0);
+        Clock::from_fn(move || UNIX_EPOCH + Duration::from_millis(millis.load(Ordering::SeqCst)))
+    }
+}
+
 impl Server {
     /// Starts the service on 127.0.0.1:0 with a fresh (seeded) database: PostgreSQL when
     /// `PRODUCTS_TEST_POSTGRES` is set, else an SQLite file.
@@ -237,6 +272,16 @@ impl Server {
 
     /// Starts the service on `db`.
     pub fn start_on(db: TestDb) -> Self {
+        Server::start_with(db, Clock::system())
+    }
+
+    /// Starts the service on a fresh database with `clock` for its writes and for judging
+    /// requests (`Db::with_clock`).
+    pub fn start_with_clock(clock: Clock) -> Self {
+        Server::start_with(TestDb::new(), clock)
+    }
+
+    fn start_with(db: TestDb, clock: Clock) -> Self {
         let log_target = format!("products-test-{}", next_number());
         let log = Arc::new(Mutex::new(Vec::new()));
         sinks()
@@ -251,7 +296,7 @@ impl Server {
         let thread = std::thread::spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                let store = Db::connect(&url).await.unwrap();
+                let store = Db::connect(&url).await.unwrap().with_clock(clock);
                 let server = Service::new(store.clone())
                     .log_target(target)
                     .workers(2)
