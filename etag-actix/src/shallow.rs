@@ -6,17 +6,17 @@ use std::rc::Rc;
 use actix_web::body::{self, BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::StatusCode;
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpResponse, ResponseError};
-use etag_core::{EntityTag, Method, TagEncoder, Validators};
+use etag_core::{EntityTag, Method, Validators};
 use futures_util::future::LocalBoxFuture;
 
 use crate::conditions::{RawConditions, core_method};
 use crate::config::PreconditionConfig;
 use crate::decide::{self, Decision};
 use crate::representation::{StandsFor, behind_tag_layer};
-use crate::validators::{self, Current, LastModified, tag_value};
+use crate::validators::{self, Current, LastModified};
 
 /// The default largest body [`ShallowEtag`] buffers: 1 MiB.
 const DEFAULT_MAX_SIZE: usize = 1 << 20;
@@ -195,7 +195,7 @@ where
                     .await
                     .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?,
             };
-            let tag = body_tag(&bytes);
+            let tag = BodyTag::of(&bytes);
             let res = respond(&req, head, bytes, &tag, method);
             Ok(ServiceResponse::new(req, res.map_into_right_body()))
         })
@@ -218,27 +218,44 @@ fn eligible<B: MessageBody>(res: &ServiceResponse<B>, method: Method, max_size: 
     }
 }
 
-/// `"base64url(xxh3-128(bytes))"`: the hash's 16 bytes little-endian, 22 characters.
-fn body_tag(bytes: &[u8]) -> EntityTag {
-    use base64::Engine as _;
-    let hash = xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes();
-    let mut text = [0_u8; 22];
-    match base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_slice(hash, &mut text) {
-        // base64url characters are all etagc: the tag is always valid.
-        Ok(22) => match core::str::from_utf8(&text).map(EntityTag::strong) {
-            Ok(Ok(tag)) => tag,
-            _ => fallback_tag(bytes),
-        },
-        _ => fallback_tag(bytes),
+/// A body's tag, `"base64url(xxh3-128(bytes))"`: the hash's 16 bytes little-endian, 22
+/// characters, kept as the header's 24 bytes (quotes included). The [`EntityTag`] is only
+/// built when a request has conditions to evaluate against it.
+struct BodyTag {
+    quoted: [u8; 24],
+}
+
+impl BodyTag {
+    fn of(bytes: &[u8]) -> Self {
+        use base64::Engine as _;
+        let hash = xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes();
+        let mut quoted = [b'"'; 24];
+        if let Some(opaque) = quoted.get_mut(1..23) {
+            // 16 bytes are exactly 22 base64url characters: this cannot fail.
+            let _ = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_slice(hash, opaque);
+        }
+        BodyTag { quoted }
+    }
+
+    /// The `ETag` header value (base64url characters are all etagc: always valid).
+    fn header_value(&self) -> Option<HeaderValue> {
+        HeaderValue::from_bytes(&self.quoted).ok()
+    }
+
+    /// The strong entity-tag (always valid, see [`header_value`](Self::header_value)).
+    fn entity_tag(&self) -> Option<EntityTag> {
+        let opaque = self.quoted.get(1..23)?;
+        EntityTag::strong(core::str::from_utf8(opaque).ok()?).ok()
     }
 }
 
-/// Not reached (see [`body_tag`]); a SHA-1 tag rather than a panic.
-#[cold]
-fn fallback_tag(bytes: &[u8]) -> EntityTag {
-    let mut encoder = TagEncoder::new();
-    encoder.write_raw(bytes);
-    encoder.finish_tag(false)
+/// Whether a request carries a condition this layer evaluates (`If-Range` only chooses
+/// between a range and the whole, and this layer always sends the whole).
+fn is_conditional(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::IF_NONE_MATCH)
+        || headers.contains_key(header::IF_MATCH)
+        || headers.contains_key(header::IF_MODIFIED_SINCE)
+        || headers.contains_key(header::IF_UNMODIFIED_SINCE)
 }
 
 /// The 200 with its new tag, or the 304 / 412 / 400 the conditions call for.
@@ -246,16 +263,19 @@ fn respond(
     req: &actix_web::HttpRequest,
     mut head: HttpResponse<()>,
     bytes: Bytes,
-    tag: &EntityTag,
+    tag: &BodyTag,
     method: Method,
 ) -> HttpResponse<BoxBody> {
-    if let Some(value) = tag_value(tag) {
+    if let Some(value) = tag.header_value() {
         head.headers_mut().insert(header::ETAG, value);
     }
     let config = PreconditionConfig::from_req(req);
+    let entity_tag = is_conditional(req.headers())
+        .then(|| tag.entity_tag())
+        .flatten();
     let current = Current::judge(
         Validators {
-            etag: Some(tag),
+            etag: entity_tag.as_ref(),
             last_modified: head
                 .headers()
                 .get(header::LAST_MODIFIED)
@@ -267,8 +287,14 @@ fn respond(
         // Not a validator yet (the same-second rule): not sent either.
         head.headers_mut().remove(header::LAST_MODIFIED);
     }
-    let raw = RawConditions::from_headers(req.headers());
-    match decide::decide(method, &raw.conditions(), Some(current)) {
+    // Without a condition, nothing to evaluate: the 200 as it is.
+    let decision = if entity_tag.is_some() {
+        let raw = RawConditions::from_headers(req.headers());
+        decide::decide(method, &raw.conditions(), Some(current))
+    } else {
+        Decision::Proceed
+    };
+    match decision {
         Decision::Proceed => {
             // Like every response this crate tags: a `Date` of the instant it was judged at.
             if !head.headers().contains_key(header::DATE)
@@ -278,18 +304,25 @@ fn respond(
             }
             head.set_body(BoxBody::new(bytes))
         }
-        // The handler's headers hold the validators already (and their Date, if any).
+        // The handler's head becomes the 304: it holds the validators already (the tag,
+        // a settled Last-Modified, its own Date if any), and keeps every header a 304
+        // repeats (not `Content-*`, but `Content-Location`). No new header map is built.
         Decision::NotModified => {
-            let stands_for = behind_tag_layer(req).then(|| StandsFor {
+            if let Some(stands_for) = behind_tag_layer(req).then(|| StandsFor {
                 empty: bytes.is_empty(),
                 ..StandsFor::of(head.status(), head.headers(), None)
-            });
-            let fresh = Current {
-                etag: None,
-                last_modified: LastModified::None,
-                ..current
-            };
-            validators::not_modified(&fresh, Some(head.headers()), false, stands_for)
+            }) {
+                head.extensions_mut().insert(stands_for);
+            }
+            *head.status_mut() = StatusCode::NOT_MODIFIED;
+            let headers = head.headers_mut();
+            headers.retain(|name, _| validators::kept_on_304(name));
+            if !headers.contains_key(header::DATE)
+                && let Some(date) = validators::date_value(current.date)
+            {
+                headers.insert(header::DATE, date);
+            }
+            head.set_body(BoxBody::new(body::None::new()))
         }
         Decision::Stop(err) => err.with_format(config.format()).error_response(),
     }

@@ -31,13 +31,11 @@ fn body_of(n: usize) -> Bytes {
     Bytes::from(text)
 }
 
-/// Measures requests through a fresh in-process app that wraps `layer` around a handler
-/// returning `body`; `inm` chooses the 200 (`false`) or the 304 (`true`) path.
-macro_rules! bench_layer {
-    ($group:expr, $name:expr, $layer:expr, $body:expr, $inm:expr) => {{
-        let rt = actix_web::rt::System::new();
+/// An in-process app that wraps `layer` around a handler returning `body`.
+macro_rules! app_with {
+    ($rt:expr, $layer:expr, $body:expr) => {{
         let body: Bytes = $body;
-        let app = rt.block_on(test::init_service(App::new().wrap($layer).route(
+        $rt.block_on(test::init_service(App::new().wrap($layer).route(
             "/b",
             web::get().to(move || {
                 let body = body.clone();
@@ -47,62 +45,99 @@ macro_rules! bench_layer {
                         .body(body)
                 }
             }),
-        )));
-        // The tag this layer gives the body, for the 304 path.
-        let first = rt.block_on(test::call_service(
-            &app,
+        )))
+    }};
+}
+
+/// Sends `n` requests to `app` (with `If-None-Match: tag` when `tag` is given), reading
+/// every body to the end; the time they took.
+macro_rules! run {
+    ($app:expr, $tag:expr, $n:expr) => {{
+        let start = Instant::now();
+        for _ in 0..$n {
+            let mut req = test::TestRequest::get().uri("/b");
+            if let Some(tag) = $tag {
+                req = req.insert_header((header::IF_NONE_MATCH, tag.clone()));
+            }
+            let res = test::call_service($app, req.to_request()).await;
+            black_box(actix_web::body::to_bytes(res.into_body()).await.ok());
+        }
+        start.elapsed()
+    }};
+}
+
+/// The tag `app` gives its body, checked to revalidate with a 304.
+macro_rules! tag_of {
+    ($rt:expr, $app:expr) => {{
+        let first = $rt.block_on(test::call_service(
+            $app,
             test::TestRequest::get().uri("/b").to_request(),
         ));
         assert_eq!(first.status(), 200);
         let tag = first.headers().get(header::ETAG).unwrap().clone();
-        let check = rt.block_on(test::call_service(
-            &app,
+        let check = $rt.block_on(test::call_service(
+            $app,
             test::TestRequest::get()
                 .uri("/b")
                 .insert_header((header::IF_NONE_MATCH, tag.clone()))
                 .to_request(),
         ));
-        assert_eq!(check.status(), 304, "{}", $name);
-        let inm: bool = $inm;
-        $group.bench_function($name, |b| {
-            b.iter_custom(|iters| {
-                rt.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        let mut req = test::TestRequest::get().uri("/b");
-                        if inm {
-                            req = req.insert_header((header::IF_NONE_MATCH, tag.clone()));
-                        }
-                        let res = test::call_service(&app, req.to_request()).await;
-                        black_box(actix_web::body::to_bytes(res.into_body()).await.ok());
-                    }
-                    start.elapsed()
-                })
-            })
-        });
+        assert_eq!(check.status(), 304);
+        tag
     }};
 }
 
+/// Rounds of the paired measurement, and requests per round.
+const ROUNDS: usize = 101;
+const PER_ROUND: usize = 2_000;
+
 fn layers(c: &mut Criterion) {
+    let rt = actix_web::rt::System::new();
+    let mut summary = Vec::new();
     for (size, label) in [(1024, "1KB"), (100 * 1024, "100KB")] {
+        let theirs = app_with!(rt, etag_actix_middleware::ETag::strong(), body_of(size));
+        let ours = app_with!(rt, etag_actix::ShallowEtag::new(), body_of(size));
+        let their_tag = tag_of!(rt, &theirs);
+        let our_tag = tag_of!(rt, &ours);
         for (inm, status) in [(false, "200"), (true, "304")] {
+            let (their_tag, our_tag) = (inm.then_some(&their_tag), inm.then_some(&our_tag));
             let mut group = c.benchmark_group(format!("shallow_{label}_{status}"));
-            bench_layer!(
-                group,
-                "etag_actix_middleware",
-                etag_actix_middleware::ETag::strong(),
-                body_of(size),
-                inm
-            );
-            bench_layer!(
-                group,
-                "shallow_etag",
-                etag_actix::ShallowEtag::new(),
-                body_of(size),
-                inm
-            );
+            group.bench_function("etag_actix_middleware", |b| {
+                b.iter_custom(|iters| rt.block_on(async { run!(&theirs, their_tag, iters) }))
+            });
+            group.bench_function("shallow_etag", |b| {
+                b.iter_custom(|iters| rt.block_on(async { run!(&ours, our_tag, iters) }))
+            });
             group.finish();
+            // Paired: the two layers alternate in short rounds, so that a change of load
+            // hits both; the median of the per-round throughput ratios (ours / theirs).
+            let per_round = if size > 10_000 {
+                PER_ROUND / 10
+            } else {
+                PER_ROUND
+            };
+            let mut ratios: Vec<f64> = (0..ROUNDS)
+                .map(|_| {
+                    rt.block_on(async {
+                        let t = run!(&theirs, their_tag, per_round);
+                        let o = run!(&ours, our_tag, per_round);
+                        t.as_secs_f64() / o.as_secs_f64()
+                    })
+                })
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            let q = |f: f64| ratios[((ratios.len() - 1) as f64 * f) as usize];
+            summary.push(format!(
+                "  {label} {status}: ShallowEtag / etag-actix-middleware throughput {:.3}x [{:.3}, {:.3}] (bar >= 1.0x)",
+                q(0.5),
+                q(0.25),
+                q(0.75)
+            ));
         }
+    }
+    println!("paired throughput ratios ({ROUNDS} alternating rounds; median [quartiles]):");
+    for line in summary {
+        println!("{line}");
     }
 }
 
