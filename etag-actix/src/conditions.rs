@@ -25,6 +25,17 @@ pub(crate) fn core_method(m: &actix_web::http::Method) -> Method {
     }
 }
 
+/// Whether a request carries a condition that can change a `GET`/`HEAD` answer from the
+/// full `200` (`If-Match`, `If-None-Match`, `If-Modified-Since`, `If-Unmodified-Since`).
+/// `If-Range` only chooses between a range and the whole, and the responders here always
+/// send the whole. The common request has none: a few lookups, and nothing to evaluate.
+pub(crate) fn any_condition(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::IF_NONE_MATCH)
+        || headers.contains_key(header::IF_MATCH)
+        || headers.contains_key(header::IF_MODIFIED_SINCE)
+        || headers.contains_key(header::IF_UNMODIFIED_SINCE)
+}
+
 /// The lines of one header, borrowed from the request, without allocating for up to four lines.
 #[derive(Debug)]
 pub(crate) struct Lines<'a> {

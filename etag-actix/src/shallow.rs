@@ -6,13 +6,13 @@ use std::rc::Rc;
 use actix_web::body::{self, BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpResponse, ResponseError};
 use etag_core::{EntityTag, Method, Validators};
 use futures_util::future::LocalBoxFuture;
 
-use crate::conditions::{RawConditions, core_method};
+use crate::conditions::{RawConditions, any_condition, core_method};
 use crate::config::PreconditionConfig;
 use crate::decide::{self, Decision};
 use crate::representation::{StandsFor, behind_tag_layer};
@@ -249,15 +249,6 @@ impl BodyTag {
     }
 }
 
-/// Whether a request carries a condition this layer evaluates (`If-Range` only chooses
-/// between a range and the whole, and this layer always sends the whole).
-fn is_conditional(headers: &HeaderMap) -> bool {
-    headers.contains_key(header::IF_NONE_MATCH)
-        || headers.contains_key(header::IF_MATCH)
-        || headers.contains_key(header::IF_MODIFIED_SINCE)
-        || headers.contains_key(header::IF_UNMODIFIED_SINCE)
-}
-
 /// The 200 with its new tag, or the 304 / 412 / 400 the conditions call for.
 fn respond(
     req: &actix_web::HttpRequest,
@@ -270,7 +261,7 @@ fn respond(
         head.headers_mut().insert(header::ETAG, value);
     }
     let config = PreconditionConfig::from_req(req);
-    let entity_tag = is_conditional(req.headers())
+    let entity_tag = any_condition(req.headers())
         .then(|| tag.entity_tag())
         .flatten();
     let current = Current::judge(

@@ -1,6 +1,7 @@
 //! The [`Tagged`] responder.
 
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use actix_web::body::BoxBody;
@@ -14,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 use etag_core::{ETag, EntityTag, Method, Validators};
 use serde::Serialize;
 
-use crate::conditions::{RawConditions, core_method};
+use crate::conditions::{RawConditions, any_condition, core_method};
 use crate::config::PreconditionConfig;
 use crate::decide;
 use crate::representation::{StandsFor, behind_tag_layer};
@@ -450,18 +451,37 @@ impl<T: Serialize> Responder for Tagged<T> {
     }
 }
 
-/// The JSON body, written into a buffer sized for a typical API document so that it is not
-/// regrown from 8 bytes up (what `serde_json::to_vec` does).
+/// The JSON body, written into a buffer sized like the last body written (see
+/// [`JSON_SIZE_HINT`]), so that it is rarely regrown: each regrowth copies everything
+/// written so far (`serde_json::to_vec` starts at 128 bytes and doubles).
 fn to_json<T: Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
-    let mut body = Vec::with_capacity(JSON_CAPACITY);
+    let hint = JSON_SIZE_HINT.load(Ordering::Relaxed);
+    let mut body = Vec::with_capacity(hint);
     serde_json::to_writer(&mut body, value)?;
+    // An eighth more than this body, within bounds: responses of a service tend to repeat
+    // their sizes, and a slightly larger one still fits.
+    let next = body
+        .len()
+        .saturating_add(body.len() / 8)
+        .clamp(JSON_CAPACITY, MAX_JSON_HINT);
+    if next != hint {
+        JSON_SIZE_HINT.store(next, Ordering::Relaxed);
+    }
     Ok(body)
 }
+
+/// The capacity of the next JSON body buffer: the size of the last one written, plus an
+/// eighth (shared by all threads; only a hint, so relaxed).
+static JSON_SIZE_HINT: AtomicUsize = AtomicUsize::new(JSON_CAPACITY);
+
+/// The largest capacity [`JSON_SIZE_HINT`] asks for up front: a large body after it grows
+/// as usual, and a small one after a large one does not reserve more than this.
+const MAX_JSON_HINT: usize = 64 * 1024;
 
 /// The `Content-Type` of a `Tagged` body.
 const JSON: &str = "application/json";
 
-/// Initial capacity of the JSON body buffer.
+/// The smallest capacity of a JSON body buffer.
 const JSON_CAPACITY: usize = 512;
 
 impl Head {
@@ -506,7 +526,10 @@ impl Head {
         );
         let judged = (current.last_modified, current.date);
         let method = core_method(req.method());
-        if !self.status.is_success() || !matches!(method, Method::Get | Method::Head) {
+        if !self.status.is_success()
+            || !matches!(method, Method::Get | Method::Head)
+            || !any_condition(req.headers())
+        {
             return ControlFlow::Continue(judged);
         }
         let raw = RawConditions::from_headers(req.headers());
