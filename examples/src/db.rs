@@ -349,6 +349,9 @@ impl std::error::Error for DbError {
     }
 }
 
+/// How many times a start tries to migrate and seed a database that is busy.
+const START_ATTEMPTS: u32 = 10;
+
 impl Db {
     /// Opens the database `--db` names: a path to an SQLite file (created if missing), or
     /// a URL, `sqlite:PATH[?mode=rwc]` or `postgres://user[:password]@host[:port]/database`.
@@ -453,9 +456,25 @@ impl Db {
             counters: Arc::default(),
             clock: Clock::system(),
         };
-        db.migrate().await?;
-        db.seed().await?;
-        Ok(db)
+        // Instances starting at once on a new SQLite file can find it locked while another
+        // switches it to WAL or migrates it (SQLITE_BUSY is returned at once where waiting
+        // could deadlock): both steps are idempotent, so they are tried again, briefly.
+        let mut attempt = 1;
+        loop {
+            let prepared = async {
+                db.migrate().await?;
+                db.seed().await
+            }
+            .await;
+            match prepared {
+                Err(err) if err.is_unavailable() && attempt < START_ATTEMPTS => {
+                    actix_web::rt::time::sleep(Duration::from_millis(50 * u64::from(attempt)))
+                        .await;
+                    attempt += 1;
+                }
+                other => return other.map(|()| db),
+            }
+        }
     }
 
     /// The same store, stamping its writes with `clock` (the system clock by default).
