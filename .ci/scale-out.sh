@@ -228,7 +228,7 @@ check "nginx sent requests to both instances" test "$(upstream_count "$A_PORT")"
 
 # --- 3. the same tags on both instances
 check "the same product has the same ETag on both instances" \
-    env PRODUCTS_INSTANCE_URLS="$A_URL,$B_URL" cargo test --quiet -p etag-examples --test scale_out -- \
+    env PRODUCTS_INSTANCE_URLS="$A_URL,$B_URL" "$LOAD_BIN" \
     --ignored --exact every_instance_gives_the_same_tags --nocapture
 
 # --- 4. a shared cache in front of both revalidates with 304s

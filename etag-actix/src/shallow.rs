@@ -43,7 +43,9 @@ const DEFAULT_MAX_SIZE: usize = 1 << 20;
 /// large bodies, which this layer hashes on every `200`, and 128 bits make an accidental
 /// collision between two versions of one resource negligible. It is not collision-resistant
 /// against someone who crafts two bodies on purpose: a resource whose bytes an adversary
-/// controls should be tagged by [`Tagged`](crate::Tagged) from a version. The request's conditions are then evaluated against it (and against the
+/// controls should be tagged by [`Tagged`](crate::Tagged) from a version.
+///
+/// The request's conditions are then evaluated against the tag (and against the
 /// response's `Last-Modified`, if any): `304` keeps every header but `Content-*` (except
 /// `Content-Location`), `412` and `400` are answered as [`PreconditionError`](crate::PreconditionError)s.
 ///
@@ -261,9 +263,9 @@ fn respond(
         head.headers_mut().insert(header::ETAG, value);
     }
     let config = PreconditionConfig::from_req(req);
-    let entity_tag = any_condition(req.headers())
-        .then(|| tag.entity_tag())
-        .flatten();
+    // Only a request with a condition needs the tag as an `EntityTag`.
+    let conditional = any_condition(req.headers());
+    let entity_tag = if conditional { tag.entity_tag() } else { None };
     let current = Current::judge(
         Validators {
             etag: entity_tag.as_ref(),
@@ -278,26 +280,25 @@ fn respond(
         // Not a validator yet (the same-second rule): not sent either.
         head.headers_mut().remove(header::LAST_MODIFIED);
     }
+    // Like every response this crate tags, the 200 and the 304: a `Date` of the instant
+    // it was judged at, unless the handler set its own.
+    if !head.headers().contains_key(header::DATE)
+        && let Some(date) = validators::date_value(current.date)
+    {
+        head.headers_mut().insert(header::DATE, date);
+    }
     // Without a condition, nothing to evaluate: the 200 as it is.
-    let decision = if entity_tag.is_some() {
+    let decision = if conditional {
         let raw = RawConditions::from_headers(req.headers());
         decide::decide(method, &raw.conditions(), Some(current))
     } else {
         Decision::Proceed
     };
     match decision {
-        Decision::Proceed => {
-            // Like every response this crate tags: a `Date` of the instant it was judged at.
-            if !head.headers().contains_key(header::DATE)
-                && let Some(date) = validators::date_value(current.date)
-            {
-                head.headers_mut().insert(header::DATE, date);
-            }
-            head.set_body(BoxBody::new(bytes))
-        }
+        Decision::Proceed => head.set_body(BoxBody::new(bytes)),
         // The handler's head becomes the 304: it holds the validators already (the tag,
-        // a settled Last-Modified, its own Date if any), and keeps every header a 304
-        // repeats (not `Content-*`, but `Content-Location`). No new header map is built.
+        // a settled Last-Modified, the Date), and keeps every header a 304 repeats (not
+        // `Content-*`, but `Content-Location`). No new header map is built.
         Decision::NotModified => {
             if let Some(stands_for) = behind_tag_layer(req).then(|| StandsFor {
                 empty: bytes.is_empty(),
@@ -306,13 +307,8 @@ fn respond(
                 head.extensions_mut().insert(stands_for);
             }
             *head.status_mut() = StatusCode::NOT_MODIFIED;
-            let headers = head.headers_mut();
-            headers.retain(|name, _| validators::kept_on_304(name));
-            if !headers.contains_key(header::DATE)
-                && let Some(date) = validators::date_value(current.date)
-            {
-                headers.insert(header::DATE, date);
-            }
+            head.headers_mut()
+                .retain(|name, _| validators::kept_on_304(name));
             head.set_body(BoxBody::new(body::None::new()))
         }
         Decision::Stop(err) => err.with_format(config.format()).error_response(),

@@ -349,7 +349,7 @@ impl std::error::Error for DbError {
     }
 }
 
-/// How many times a start tries to migrate and seed a database that is busy.
+/// How many times a start tries to migrate and seed an SQLite file another start holds locked.
 const START_ATTEMPTS: u32 = 10;
 
 impl Db {
@@ -467,7 +467,11 @@ impl Db {
             }
             .await;
             match prepared {
-                Err(err) if err.is_unavailable() && attempt < START_ATTEMPTS => {
+                Err(err)
+                    if backend == Backend::Sqlite
+                        && err.is_unavailable()
+                        && attempt < START_ATTEMPTS =>
+                {
                     actix_web::rt::time::sleep(Duration::from_millis(50 * u64::from(attempt)))
                         .await;
                     attempt += 1;
