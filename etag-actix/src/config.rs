@@ -2,6 +2,7 @@
 
 use std::time::SystemTime;
 
+use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, web};
 
 use crate::clock::Clock;
@@ -46,8 +47,12 @@ pub enum ErrorFormat {
 ///   it against: a check of a resource without one, or of no resource, answers 428 as well.
 /// - [`error_format`](Self::error_format): the body of 400, 412 and 428 responses.
 /// - [`clock`](Self::clock): where the time is read (tests set one they control).
+/// - [`content_type`](Self::content_type): what the 200s of the handlers that answer with
+///   [`Preconditions`](crate::Preconditions) carry (default `application/json`), so that
+///   behind [`TaggedCompress`](crate::TaggedCompress) their 304s carry the tag of that 200.
 ///
-/// Without a registered config the defaults apply: nothing required, problem+json bodies.
+/// Without a registered config the defaults apply: nothing required, problem+json bodies,
+/// JSON representations.
 ///
 /// # Examples
 ///
@@ -65,6 +70,8 @@ pub struct PreconditionConfig {
     require: bool,
     format: ErrorFormat,
     clock: Clock,
+    /// The 200s' `Content-Type`; `None`: `application/json`.
+    content_type: Option<HeaderValue>,
 }
 
 static DEFAULT: PreconditionConfig = PreconditionConfig::new();
@@ -84,6 +91,7 @@ impl PreconditionConfig {
             require: false,
             format: ErrorFormat::ProblemJson,
             clock: Clock::system(),
+            content_type: None,
         }
     }
 
@@ -149,6 +157,44 @@ impl PreconditionConfig {
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Sets the `Content-Type` of the 200s that the handlers under this config send when
+    /// their conditions hold (default: `application/json`, what [`Tagged`](crate::Tagged)
+    /// sends).
+    ///
+    /// A `304 Not Modified` answered through [`Preconditions`](crate::Preconditions)
+    /// (`check`, `check_with`, `not_modified`, ...) stands for such a 200 (RFC 9111 §4.3.4).
+    /// Behind [`TaggedCompress`](crate::TaggedCompress) its tag depends on whether
+    /// `Compress` would have encoded that 200: not for an image (SVG excepted) or a video.
+    /// So a scope that serves images says so here, and its 304s by date or by `*` carry the
+    /// plain tag its 200s carry. Headers given to one 304 with
+    /// [`PreconditionError::with_headers`](crate::PreconditionError::with_headers) that
+    /// include a `Content-Type` take precedence. Without a tag layer this changes nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{App, web, http::header::HeaderValue};
+    /// use etag_actix::{PreconditionConfig, TaggedCompress};
+    ///
+    /// let images = PreconditionConfig::new().content_type(HeaderValue::from_static("image/png"));
+    /// let app = App::new()
+    ///     .wrap(TaggedCompress::new())
+    ///     .service(web::scope("/pictures").app_data(images));
+    /// # drop(app);
+    /// ```
+    #[must_use]
+    pub fn content_type(mut self, content_type: HeaderValue) -> Self {
+        self.content_type = Some(content_type);
+        self
+    }
+
+    /// The `Content-Type` of this config's 200s ([`content_type`](Self::content_type)).
+    pub(crate) fn representation_type(&self) -> HeaderValue {
+        self.content_type
+            .clone()
+            .unwrap_or(HeaderValue::from_static("application/json"))
     }
 
     /// The current time on the configured clock.

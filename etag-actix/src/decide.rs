@@ -102,27 +102,6 @@ pub(crate) fn check(
     }
 }
 
-pub(crate) use etag_core::WriteGuard;
-
-/// The strongest condition of the request that protects a write, if any: etag-core's one
-/// rule ([`Conditions::write_guard`]).
-pub(crate) fn write_guard(c: &Conditions<'_>) -> Option<WriteGuard> {
-    c.write_guard()
-}
-
-/// The 428 rule (RFC 6585 §3), decided once existence is known: whether a write that must
-/// be conditional lacks a precondition that protects it against `current` (`None`: no
-/// current representation). It lacks one when the request carries none, and when
-/// `If-Unmodified-Since` is its only guard but there is no modification time (or no
-/// representation) to evaluate it against: it would let the write through unchecked.
-pub(crate) fn lacks_guard(c: &Conditions<'_>, current: Option<Validators<'_>>) -> bool {
-    match write_guard(c) {
-        None => true,
-        Some(WriteGuard::Date) => current.is_none_or(|v| v.last_modified.is_none()),
-        Some(WriteGuard::Tags | WriteGuard::CreateOnly) => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, SystemTime};
@@ -272,60 +251,5 @@ mod tests {
             evaluate(Method::Put, &c, Some(current)),
             Outcome::Proceed(RangeDecision::NotRequested)
         );
-    }
-
-    #[test]
-    fn write_guards() {
-        let guard = |c: Conditions<'_>| write_guard(&c);
-        assert_eq!(guard(Conditions::default()), None);
-        let c = Conditions {
-            if_unmodified_since: &[b"whenever"],
-            ..Conditions::default()
-        };
-        assert_eq!(guard(c), None);
-        let c = Conditions {
-            if_unmodified_since: &[DATE, DATE],
-            ..Conditions::default()
-        };
-        assert_eq!(guard(c), None);
-        let c = Conditions {
-            if_unmodified_since: &[DATE],
-            ..Conditions::default()
-        };
-        assert_eq!(guard(c), Some(WriteGuard::Date));
-        let c = Conditions {
-            if_none_match: &[b"\"a\""],
-            ..Conditions::default()
-        };
-        assert_eq!(guard(c), None);
-        let c = Conditions {
-            if_none_match: &[b" * "],
-            if_unmodified_since: &[DATE],
-            ..Conditions::default()
-        };
-        assert_eq!(guard(c), Some(WriteGuard::CreateOnly));
-        let c = Conditions {
-            if_match: &[b"\"a\""],
-            if_unmodified_since: &[DATE],
-            ..Conditions::default()
-        };
-        assert_eq!(guard(c), Some(WriteGuard::Tags));
-    }
-
-    /// A date before 1970 is a valid HTTP-date that the evaluation uses (a resource modified
-    /// since fails it), so it protects a write, as in etag-core's rule.
-    #[test]
-    fn write_guard_dates_before_1970() {
-        for line in [
-            b"Sat, 01 Jan 1966 00:00:00 GMT".as_slice(),
-            b"Sat Jan  1 00:00:00 1966",
-        ] {
-            let c = Conditions {
-                if_unmodified_since: &[line],
-                ..Conditions::default()
-            };
-            assert_eq!(write_guard(&c), Some(WriteGuard::Date), "{line:?}");
-            assert_eq!(write_guard(&c), c.write_guard());
-        }
     }
 }

@@ -52,8 +52,10 @@ pub struct PreconditionError {
     date: Option<SystemTime>,
     /// The headers of the 200 a 304 stands for (boxed: most errors have none).
     headers: Option<Box<HeaderMap>>,
-    /// A compression-aware tag layer handles the request: a 304 records what it stands for.
-    behind_tag_layer: bool,
+    /// A compression-aware tag layer handles the request: a 304 records what it stands for,
+    /// a 200 of this `Content-Type` unless its headers say otherwise (the config's; boxed:
+    /// most errors have none, and the error stays small).
+    tag_layer: Option<Box<HeaderValue>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,6 +149,11 @@ impl PreconditionError {
     /// writes itself are not repeated. Without them the 304 carries only `ETag` (with
     /// `Last-Modified` and `Date` when known) and `Cache-Control: no-cache`. Other answers
     /// (400, 412, 428) ignore the headers: they do not stand for the 200.
+    ///
+    /// Behind [`TaggedCompress`](crate::TaggedCompress), a `Content-Type` among them names
+    /// the 200 the 304 stands for, whose coding its tag follows; without one, the 304 stands
+    /// for a 200 of the type [`PreconditionConfig::content_type`](crate::PreconditionConfig::content_type)
+    /// names (JSON by default).
     ///
     /// # Examples
     ///
@@ -263,13 +270,13 @@ impl PreconditionError {
             last_modified: LastModified::None,
             date: None,
             headers: None,
-            behind_tag_layer: false,
+            tag_layer: None,
         }
     }
 
     /// Marks the answer to a request that a compression-aware tag layer handles.
-    pub(crate) fn behind_tag_layer(mut self, behind: bool) -> Self {
-        self.behind_tag_layer = behind;
+    pub(crate) fn behind_tag_layer(mut self, content_type: Option<HeaderValue>) -> Self {
+        self.tag_layer = content_type.map(Box::new);
         self
     }
 
@@ -374,12 +381,12 @@ impl ResponseError for PreconditionError {
 
     fn error_response(&self) -> HttpResponse {
         if self.kind == Kind::NotModified {
-            // What the 200 carries is known only from the headers given for it.
-            let stands_for = self
-                .headers
-                .as_deref()
-                .filter(|h| self.behind_tag_layer && h.contains_key(header::CONTENT_TYPE))
-                .map(|h| StandsFor::of(StatusCode::OK, h, None));
+            // What the 200 carries: the headers given for it, else the config's type.
+            let stands_for = self.tag_layer.as_ref().map(|content_type| {
+                let empty = HeaderMap::new();
+                let given = self.headers.as_deref().unwrap_or(&empty);
+                StandsFor::of(StatusCode::OK, given, Some(HeaderValue::clone(content_type)))
+            });
             let current = Current {
                 etag: self.etag.as_ref(),
                 last_modified: self.last_modified,

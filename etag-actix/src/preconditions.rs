@@ -83,8 +83,9 @@ pub struct Preconditions {
     format: ErrorFormat,
     /// The config requires a precondition for this request (428).
     required: bool,
-    /// A compression-aware tag layer handles the request.
-    behind_tag_layer: bool,
+    /// A compression-aware tag layer handles the request: the `Content-Type` of the 200s
+    /// its 304s stand for (from the config).
+    tag_layer: Option<HeaderValue>,
     /// Where the time is read (the config's).
     clock: Clock,
 }
@@ -158,7 +159,7 @@ impl Preconditions {
             range: headers.contains_key(header::RANGE),
             format: config.format(),
             required: config.requires_precondition() && requires_precondition(req.method()),
-            behind_tag_layer: behind_tag_layer(req),
+            tag_layer: behind_tag_layer(req).then(|| config.representation_type()),
             clock: config.clock_ref().clone(),
         };
         pre.with_raw(|raw| decide::validate(pre.method, &raw.conditions()))
@@ -274,7 +275,7 @@ impl Preconditions {
     pub fn check_with(&self, current: Option<Validators<'_>>) -> Result<(), PreconditionError> {
         self.with_raw(|raw| {
             let conditions = raw.conditions();
-            if self.required && decide::lacks_guard(&conditions, current) {
+            if self.required && !conditions.protects_write(current) {
                 return Err(PreconditionError::required());
             }
             let now = self.clock.now();
@@ -286,7 +287,7 @@ impl Preconditions {
         })
         .map_err(|e| {
             e.with_format(self.format)
-                .behind_tag_layer(self.behind_tag_layer)
+                .behind_tag_layer(self.tag_layer.clone())
         })
     }
 
@@ -462,7 +463,7 @@ impl Preconditions {
     /// # Ok::<(), etag_actix::PreconditionError>(())
     /// ```
     pub fn require(&self) -> Result<(), PreconditionError> {
-        if self.with_raw(|raw| decide::write_guard(&raw.conditions()).is_some()) {
+        if self.with_raw(|raw| raw.conditions().has_write_precondition()) {
             Ok(())
         } else {
             Err(PreconditionError::required().with_format(self.format))

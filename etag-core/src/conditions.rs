@@ -443,6 +443,47 @@ impl Conditions<'_> {
         self.write_guard().is_some()
     }
 
+    /// Whether the request carries a precondition that protects a write against `current`
+    /// (`None`: the resource has no current representation): the rule for `428
+    /// Precondition Required` (RFC 6585 §3) once existence is known, the one a server that
+    /// requires conditional writes applies after loading the resource.
+    ///
+    /// The same as [`has_write_precondition`](Self::has_write_precondition), except that
+    /// `If-Unmodified-Since` as the only guard ([`WriteGuard::Date`]) protects nothing when
+    /// there is no modification time to compare it with (no representation, or one without
+    /// `last_modified`): the evaluation would ignore it and let the write through
+    /// unchecked. `If-Match` and `If-None-Match: *` protect a write whatever exists.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use etag_core::{Conditions, EntityTag, Validators};
+    ///
+    /// let dated = Conditions {
+    ///     if_unmodified_since: &[b"Sun, 06 Nov 1994 08:49:37 GMT"],
+    ///     ..Conditions::default()
+    /// };
+    /// let tag = EntityTag::strong("v1")?;
+    /// let with_time = Validators { etag: Some(&tag), last_modified: Some(SystemTime::now()) };
+    /// let without_time = Validators { etag: Some(&tag), last_modified: None };
+    /// assert!(dated.protects_write(Some(with_time)));
+    /// assert!(!dated.protects_write(Some(without_time)));
+    /// assert!(!dated.protects_write(None));
+    ///
+    /// let tags = Conditions { if_match: &[b"\"v1\""], ..Conditions::default() };
+    /// assert!(tags.protects_write(None)); // evaluated: 412, never unchecked
+    /// assert!(!Conditions::default().protects_write(Some(with_time)));
+    /// # Ok::<(), etag_core::ParseError>(())
+    /// ```
+    pub fn protects_write(&self, current: Option<Validators<'_>>) -> bool {
+        match self.write_guard() {
+            None => false,
+            Some(WriteGuard::Date) => current.is_some_and(|v| v.last_modified.is_some()),
+            Some(WriteGuard::Tags | WriteGuard::CreateOnly) => true,
+        }
+    }
+
     /// `If-Match`: absent, or validated and compared (strongly) with the current tag.
     #[inline]
     fn scan_if_match(&self, current: Option<EntityTagRef<'_>>) -> Result<Option<Scan>, BadHeader> {

@@ -146,3 +146,44 @@ fn read_conditions_guard_nothing() {
     };
     assert_eq!(c.write_guard(), None);
 }
+
+/// Once existence is known (RFC 6585 §3): a guard protects a write against the current
+/// representation unless it is `If-Unmodified-Since` and there is no modification time to
+/// compare it with (no representation, or one without a date): then the write would go
+/// through unchecked, so a server that requires conditional writes answers 428.
+#[test]
+fn protects_write_once_existence_is_known() {
+    use std::time::{Duration, SystemTime};
+
+    use etag_core::{EntityTag, Validators};
+
+    let tag = EntityTag::strong("v1").unwrap();
+    let dated = Validators {
+        etag: Some(&tag),
+        last_modified: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777)),
+    };
+    let undated = Validators {
+        etag: Some(&tag),
+        last_modified: None,
+    };
+    for row in ROWS {
+        let c = conditions(row);
+        for (current, label) in [
+            (None, "absent"),
+            (Some(undated), "undated"),
+            (Some(dated), "dated"),
+        ] {
+            let expected = match row.guard {
+                None => false,
+                Some(Tags | CreateOnly) => true,
+                Some(Date) => label == "dated",
+            };
+            assert_eq!(
+                c.protects_write(current),
+                expected,
+                "{} against {label}",
+                row.name
+            );
+        }
+    }
+}

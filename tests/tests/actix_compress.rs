@@ -660,3 +660,73 @@ async fn the_suffix_follows_what_compress_actually_produced() {
         assert_eq!(header(&res, header::ETAG), Some(expected), "{coding}: 304");
     }
 }
+
+/// A handler that answers its conditions with `Preconditions` and sends a PNG: its scope
+/// says so with `PreconditionConfig::content_type`, without `with_headers` on each 304.
+async fn picture(pre: Preconditions) -> Result<HttpResponse, actix_web::Error> {
+    let tag = EntityTag::strong("pic1").unwrap();
+    pre.check_with(Some(etag_actix::Validators {
+        etag: Some(&tag),
+        last_modified: Some(changed()),
+    }))?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header((header::ETAG, tag.to_string()))
+        .body("x".repeat(300)))
+}
+
+/// The extractor's 304 stands for the 200 its config describes: an image, which `Compress`
+/// sends unencoded, keeps its plain tag on the 304s by date and by `*` too; with the default
+/// (JSON) the same handler's 304 by date takes the negotiated coding, like its JSON 200.
+#[actix_web::test]
+async fn an_extractor_304_stands_for_the_configured_content_type() {
+    let app = test::init_service(
+        App::new().wrap(TaggedCompress::default()).service(
+            web::scope("/png")
+                .app_data(
+                    etag_actix::PreconditionConfig::new()
+                        .content_type(header::HeaderValue::from_static("image/png")),
+                )
+                .route("", get_or_head().to(picture)),
+        ),
+    )
+    .await;
+    for accept in ["gzip", "br", "identity"] {
+        let get = || {
+            test::TestRequest::get()
+                .uri("/png")
+                .insert_header((header::ACCEPT_ENCODING, accept))
+        };
+        let full = test::call_service(&app, get().to_request()).await;
+        assert_eq!(full.status(), StatusCode::OK);
+        assert_eq!(header(&full, header::ETAG).as_deref(), Some("\"pic1\""));
+        for (name, value) in [
+            (header::IF_MODIFIED_SINCE, IMF),
+            (header::IF_NONE_MATCH, "*"),
+            (header::IF_NONE_MATCH, "\"pic1\""),
+        ] {
+            let req = get().insert_header((name.clone(), value));
+            let res = test::call_service(&app, req.to_request()).await;
+            assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{accept} {name}");
+            assert_eq!(
+                header(&res, header::ETAG).as_deref(),
+                Some("\"pic1\""),
+                "{accept} {name}: {value}"
+            );
+        }
+    }
+
+    let app = test::init_service(
+        App::new()
+            .wrap(TaggedCompress::default())
+            .route("/json", get_or_head().to(picture)),
+    )
+    .await;
+    let req = test::TestRequest::get()
+        .uri("/json")
+        .insert_header((header::ACCEPT_ENCODING, "gzip"))
+        .insert_header((header::IF_MODIFIED_SINCE, IMF));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&res, header::ETAG).as_deref(), Some("\"pic1.gzip\""));
+}

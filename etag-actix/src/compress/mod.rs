@@ -137,9 +137,11 @@ where
 ///   ask for. An emptied list stays present, so `If-Modified-Since` stays ignored;
 /// - a 304 carries the tag of the 200 it stands for (RFC 9111 §4.3.4: a cache updates the
 ///   stored response that tag names). The responders of this crate ([`Tagged`](crate::Tagged),
-///   [`Tagged::head`](crate::Tagged::head), [`ShallowEtag`](crate::ShallowEtag), and a
-///   [`PreconditionError`](crate::PreconditionError) 304 given the 200's `Content-Type` with
-///   `with_headers`) record on their 304 what that 200 carries, and the layer works out what
+///   [`Tagged::head`](crate::Tagged::head), [`ShallowEtag`](crate::ShallowEtag), and the
+///   [`Preconditions`](crate::Preconditions) 304s, which stand for a 200 of the `Content-Type`
+///   given with [`with_headers`](crate::PreconditionError::with_headers), else of the one
+///   [`PreconditionConfig::content_type`](crate::PreconditionConfig::content_type) names,
+///   JSON by default) record on their 304 what that 200 carries, and the layer works out what
 ///   `Compress` would have done with it: the negotiated coding, or identity for an empty
 ///   body, a `204`/`206`, an image (SVG excepted), a video, or a body whose handler set
 ///   `Content-Encoding` itself (actix-web's own rules). When an `If-None-Match` member
