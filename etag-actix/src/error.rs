@@ -153,7 +153,9 @@ impl PreconditionError {
     /// Behind [`TaggedCompress`](crate::TaggedCompress), a `Content-Type` among them names
     /// the 200 the 304 stands for, whose coding its tag follows; without one, the 304 stands
     /// for a 200 of the type [`PreconditionConfig::content_type`](crate::PreconditionConfig::content_type)
-    /// names (JSON by default).
+    /// names (JSON by default). A `Content-Length: 0` among them says that 200 is empty
+    /// (`Compress` encodes no empty body, so its tag stays plain); like every `Content-*`
+    /// header but `Content-Location`, it is not sent on the 304.
     ///
     /// # Examples
     ///
@@ -385,7 +387,11 @@ impl ResponseError for PreconditionError {
             let stands_for = self.tag_layer.as_ref().map(|content_type| {
                 let empty = HeaderMap::new();
                 let given = self.headers.as_deref().unwrap_or(&empty);
-                StandsFor::of(StatusCode::OK, given, Some(HeaderValue::clone(content_type)))
+                StandsFor::of(
+                    StatusCode::OK,
+                    given,
+                    Some(HeaderValue::clone(content_type)),
+                )
             });
             let current = Current {
                 etag: self.etag.as_ref(),

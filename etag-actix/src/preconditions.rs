@@ -753,6 +753,35 @@ mod tests {
         assert!(get.check_with(Some(dated("a"))).is_ok());
     }
 
+    /// A date before 1970 is a valid HTTP-date the evaluation uses (etag-core's one rule):
+    /// under `require_precondition` it protects a write, so a resource modified since gets
+    /// 412, not 428; `require()` agrees, and without a modification time it protects nothing.
+    #[test]
+    fn require_counts_an_if_unmodified_since_before_1970() {
+        let config = PreconditionConfig::new().require_precondition(true);
+        for line in ["Sat, 01 Jan 1966 00:00:00 GMT", "Sat Jan  1 00:00:00 1966"] {
+            let req = TestRequest::put()
+                .app_data(config.clone())
+                .insert_header((header::IF_UNMODIFIED_SINCE, line));
+            let pre = extract(req).unwrap();
+            assert!(pre.require().is_ok(), "{line}");
+            assert_eq!(
+                pre.check_with(Some(dated("a"))).unwrap_err().status(),
+                StatusCode::PRECONDITION_FAILED,
+                "{line}"
+            );
+            let undated = Validators {
+                etag: dated("a").etag,
+                last_modified: None,
+            };
+            assert_eq!(
+                pre.check_with(Some(undated)).unwrap_err().status(),
+                StatusCode::PRECONDITION_REQUIRED,
+                "{line}"
+            );
+        }
+    }
+
     #[test]
     fn config_as_web_data_is_found() {
         let config =

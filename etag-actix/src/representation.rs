@@ -37,7 +37,8 @@ pub(crate) struct StandsFor {
 }
 
 impl StandsFor {
-    /// What a 200 with these headers (a non-empty body) carries.
+    /// What a 200 with these headers carries: its body is empty only if they say
+    /// `Content-Length: 0`.
     pub(crate) fn of(
         status: StatusCode,
         headers: &HeaderMap,
@@ -46,7 +47,9 @@ impl StandsFor {
         StandsFor {
             content_type: headers.get(header::CONTENT_TYPE).cloned().or(default_type),
             content_encoding: headers.get(header::CONTENT_ENCODING).cloned(),
-            empty: false,
+            empty: headers
+                .get(header::CONTENT_LENGTH)
+                .is_some_and(|length| length.as_bytes().trim_ascii() == b"0"),
             status,
         }
     }

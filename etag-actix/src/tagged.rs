@@ -241,7 +241,8 @@ impl<T> Tagged<T> {
     /// Sends no `ETag` and no `Last-Modified` on the full response: the strict reading of
     /// RFC 9110 §9.3.4 for a `PUT` whose stored representation is not the request content
     /// (see [Validators on a response to PUT](Tagged#validators-on-a-response-to-put)).
-    /// The tag is still what `GET`/`HEAD` conditions are evaluated against.
+    /// The tag is still what `GET`/`HEAD` conditions are evaluated against; a `304` sends
+    /// no validators either, like the 200 it stands for.
     ///
     /// # Examples
     ///
@@ -432,7 +433,7 @@ impl<T> Tagged<T> {
 /// What [`Head::decide`] found: `Break` with the answer the request gets without a body
 /// being serialized, or `Continue` with the judged modification time and the `Date` of the
 /// full response.
-pub(crate) type Decision = ControlFlow<HttpResponse<BoxBody>, (LastModified, SystemTime)>;
+pub(crate) type Verdict = ControlFlow<HttpResponse<BoxBody>, (LastModified, SystemTime)>;
 
 impl<T: Serialize> Responder for Tagged<T> {
     type Body = BoxBody;
@@ -511,7 +512,7 @@ impl Head {
 
     /// What the request gets before anything is serialized: an answer of its own (a 500
     /// for an invalid header, 304, 412 or 400), or the full response.
-    pub(crate) fn decide(&self, req: &HttpRequest) -> Decision {
+    pub(crate) fn decide(&self, req: &HttpRequest) -> Verdict {
         if let Some(err) = &self.error {
             return ControlFlow::Break(err.response());
         }
@@ -537,7 +538,16 @@ impl Head {
         match decide::decide(method, &raw.conditions(), Some(current)) {
             decide::Decision::Proceed => ControlFlow::Continue(judged),
             decide::Decision::NotModified => ControlFlow::Break(validators::not_modified(
-                &current,
+                // The 304 sends the validators its 200 sends: none under `omit_validators`.
+                &if self.omit_validators {
+                    Current {
+                        etag: None,
+                        last_modified: LastModified::None,
+                        date: current.date,
+                    }
+                } else {
+                    current
+                },
                 Some(&self.headers),
                 true,
                 behind_tag_layer(req).then(|| {

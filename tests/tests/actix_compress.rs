@@ -730,3 +730,56 @@ async fn an_extractor_304_stands_for_the_configured_content_type() {
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(header(&res, header::ETAG).as_deref(), Some("\"pic1.gzip\""));
 }
+
+/// A GET whose 200 is empty (`Compress` encodes no empty body), answered through
+/// `Preconditions`: the 304 is given the 200's `Content-Length: 0` and so stands for an
+/// identity 200, whatever the client accepts.
+async fn empty_marker(pre: Preconditions) -> Result<HttpResponse, actix_web::Error> {
+    let tag = EntityTag::strong("e1").unwrap();
+    let mut of_200 = header::HeaderMap::new();
+    of_200.insert(
+        header::CONTENT_LENGTH,
+        header::HeaderValue::from_static("0"),
+    );
+    pre.check_with(Some(etag_actix::Validators {
+        etag: Some(&tag),
+        last_modified: Some(changed()),
+    }))
+    .map_err(|err| err.with_headers(of_200))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag.to_string()))
+        .finish())
+}
+
+#[actix_web::test]
+async fn an_extractor_304_of_an_empty_200_keeps_the_plain_tag() {
+    let app = test::init_service(
+        App::new()
+            .wrap(TaggedCompress::default())
+            .route("/empty", get_or_head().to(empty_marker)),
+    )
+    .await;
+    let get = || {
+        test::TestRequest::get()
+            .uri("/empty")
+            .insert_header((header::ACCEPT_ENCODING, "gzip"))
+    };
+    let full = test::call_service(&app, get().to_request()).await;
+    assert_eq!(full.status(), StatusCode::OK);
+    assert_eq!(header(&full, header::ETAG).as_deref(), Some("\"e1\""));
+    for (name, value) in [
+        (header::IF_MODIFIED_SINCE, IMF),
+        (header::IF_NONE_MATCH, "*"),
+        (header::IF_NONE_MATCH, "\"e1\""),
+    ] {
+        let req = get().insert_header((name.clone(), value));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{name}");
+        assert_eq!(
+            header(&res, header::ETAG).as_deref(),
+            Some("\"e1\""),
+            "{name}: {value}"
+        );
+        assert_eq!(header(&res, header::CONTENT_LENGTH), None, "{name}");
+    }
+}

@@ -1071,4 +1071,12 @@ async fn put_responses_say_what_their_tag_describes() {
         .insert_header((header::IF_NONE_MATCH, widget_tag()));
     let res = test::call_service(&app, req.to_request()).await;
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    // The 304 stands for that 200 and says no more than it: no validators on either.
+    let full = test::call_service(&app, test::TestRequest::get().uri("/s/1").to_request()).await;
+    assert_eq!(full.status(), StatusCode::OK);
+    for name in [header::ETAG, header::LAST_MODIFIED] {
+        assert_eq!(header(&full, name.clone()), None, "200 {name}");
+        assert_eq!(header(&res, name.clone()), None, "304 {name}");
+    }
+    assert!(header(&res, header::DATE).is_some());
 }

@@ -141,7 +141,7 @@ where
 ///   [`Preconditions`](crate::Preconditions) 304s, which stand for a 200 of the `Content-Type`
 ///   given with [`with_headers`](crate::PreconditionError::with_headers), else of the one
 ///   [`PreconditionConfig::content_type`](crate::PreconditionConfig::content_type) names,
-///   JSON by default) record on their 304 what that 200 carries, and the layer works out what
+///   JSON by default, and empty if those headers say `Content-Length: 0`) record on their 304 what that 200 carries, and the layer works out what
 ///   `Compress` would have done with it: the negotiated coding, or identity for an empty
 ///   body, a `204`/`206`, an image (SVG excepted), a video, or a body whose handler set
 ///   `Content-Encoding` itself (actix-web's own rules). When an `If-None-Match` member
