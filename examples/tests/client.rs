@@ -291,6 +291,112 @@ fn replace_puts_the_whole_product_and_create_only_creates() {
 }
 
 #[test]
+fn delete_if_deletes_only_what_f_approves_and_decides_again_after_a_lost_race() {
+    let s = Server::start();
+    let url = format!("http://{}/products/2", s.addr);
+    let (_, start) = s.fetch("/products/2");
+    let start_stock = start["stock"].as_i64().unwrap();
+    let seen = run(async {
+        let client = Client::new(awc::Client::default());
+        // Declined: the read happens, no DELETE is sent, the product stays.
+        let deleted = client.delete_if(&url, |_: &Product| false).await.unwrap();
+        assert!(!deleted);
+        assert_eq!(client.stats().requests, 1);
+        assert!(client.tag(&url).is_some());
+
+        let mut seen = Vec::new();
+        let deleted = client
+            .delete_if(&url, |p: &Product| {
+                seen.push(p.stock);
+                if seen.len() == 1 {
+                    // Someone else changes it between our read and our DELETE.
+                    other_writer_adds(&url, 10);
+                }
+                true
+            })
+            .await
+            .unwrap();
+        assert!(deleted);
+        assert_eq!(client.stats().precondition_failed, 1);
+        // Nothing is held for a deleted resource, and it is gone.
+        assert_eq!(client.tag(&url), None);
+        let gone = client.get::<Product>(&url).await.unwrap_err();
+        assert_eq!(gone.status(), Some(StatusCode::NOT_FOUND));
+        // Deleting what is not there is a 404 at the read, and `f` is not called.
+        let err = client
+            .delete_if(&url, |_: &Product| -> bool {
+                panic!("nothing to decide on")
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+        seen
+    });
+    // The second decision saw the other writer's change.
+    assert_eq!(seen, [start_stock, start_stock + 10]);
+    assert_eq!(s.get("/products/2", &[]).status, 404);
+}
+
+#[test]
+fn delete_if_gives_up_after_the_configured_number_of_lost_races() {
+    let s = Server::start();
+    let url = format!("http://{}/products/3", s.addr);
+    run(async {
+        let client = Client::builder(awc::Client::default())
+            .max_retries(1)
+            .build();
+        let err = client
+            .delete_if(&url, |_: &Product| {
+                other_writer_adds(&url, 1);
+                true
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::LostRaces);
+        assert_eq!(err.lost_races(), Some(2));
+        assert_eq!(err.method(), "DELETE");
+    });
+    assert_eq!(s.get("/products/3", &[]).status, 200);
+}
+
+#[test]
+fn a_single_delete_carries_the_condition_given() {
+    let s = Server::start();
+    let url = format!("http://{}/products/1", s.addr);
+    run(async {
+        let client = Client::new(awc::Client::default());
+        let err = client
+            .delete(&url, Precondition::Unconditional)
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::PRECONDITION_REQUIRED));
+        assert_eq!(err.method(), "DELETE");
+
+        let _: Product = client.get(&url).await.unwrap();
+        let held = client.tag(&url).unwrap();
+        other_writer_adds(&url, 1);
+        // The held tag is stale now: 412, not retried, and the stale entry is dropped.
+        let err = client
+            .delete(&url, Precondition::IfMatch(held))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Status);
+        assert_eq!(err.status(), Some(StatusCode::PRECONDITION_FAILED));
+        assert_eq!(client.tag(&url), None);
+        assert_eq!(client.stats().precondition_failed, 1);
+
+        let _: Product = client.get(&url).await.unwrap();
+        let current = client.tag(&url).unwrap();
+        client
+            .delete(&url, Precondition::IfMatch(current))
+            .await
+            .unwrap();
+        assert_eq!(client.tag(&url), None);
+    });
+    assert_eq!(s.get("/products/1", &[]).status, 404);
+}
+
+#[test]
 fn a_404_and_a_428_come_back_as_errors_with_their_status_and_detail() {
     let s = Server::start();
     let missing = format!("http://{}/products/999", s.addr);

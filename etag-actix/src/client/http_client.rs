@@ -891,6 +891,156 @@ impl Client {
         }
     }
 
+    /// Deletes `url` if `f` approves of its current representation: reads it
+    /// (conditionally), calls `f` on it, and when `f` says `true` sends `DELETE` with
+    /// `If-Match` of the tag of what `f` saw, so nothing another writer changed in between
+    /// is deleted. On `412 Precondition Failed` it reads again and asks `f` again, at most
+    /// [`max_retries`](ClientBuilder::max_retries) times. Returns whether it deleted; when
+    /// `f` says `false` nothing is sent after the read. Nothing is held for `url`
+    /// afterwards.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`get`](Self::get) for the read (a `404` when there is nothing to delete;
+    /// `f` is not called); [`ErrorKind::Unprotected`] when the representation has no strong
+    /// `ETag` (nothing is sent); [`ErrorKind::LostRaces`] after too many `412`s;
+    /// [`ErrorKind::Status`] for any other refusal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use actix_web::{App, HttpResponse, HttpServer, web};
+    /// use etag_actix::client::Client;
+    /// use etag_actix::{ETag, PreconditionError, Preconditions, Tagged};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, ETag)]
+    /// struct Job {
+    ///     #[etag]
+    ///     state: String,
+    /// }
+    ///
+    /// type Db = web::Data<Mutex<Option<Job>>>;
+    ///
+    /// async fn show(db: Db) -> Result<Tagged<Job>, actix_web::Error> {
+    ///     let job = db.lock().unwrap().clone();
+    ///     job.map(Tagged::new).ok_or_else(|| actix_web::error::ErrorNotFound("no job"))
+    /// }
+    ///
+    /// async fn delete(pre: Preconditions, db: Db) -> Result<HttpResponse, PreconditionError> {
+    ///     let mut slot = db.lock().unwrap();
+    ///     pre.check_option(slot.as_ref())?;            // 412 unless If-Match is current
+    ///     *slot = None;
+    ///     Ok(HttpResponse::NoContent().finish())
+    /// }
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let db: Db = web::Data::new(Mutex::new(Some(Job { state: "running".into() })));
+    /// let server = HttpServer::new(move || {
+    ///     App::new().app_data(db.clone()).service(
+    ///         web::resource("/job").route(web::get().to(show)).route(web::delete().to(delete)),
+    ///     )
+    /// })
+    /// .workers(1)
+    /// .bind("127.0.0.1:0")?;
+    /// let url = format!("http://{}/job", server.addrs()[0]);
+    /// let server = server.run();
+    /// let handle = server.handle();
+    /// actix_web::rt::spawn(server);
+    ///
+    /// let client = Client::new(awc::Client::default());
+    /// // Only a finished job may be removed: this one is still running.
+    /// assert!(!client.delete_if(&url, |job: &Job| job.state == "done").await?);
+    /// assert!(client.delete_if(&url, |job: &Job| job.state == "running").await?);
+    /// assert!(client.get::<Job>(&url).await.is_err());
+    ///
+    /// handle.stop(false).await;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn delete_if<T, F>(&self, url: &str, mut f: F) -> Result<bool, ClientError>
+    where
+        T: DeserializeOwned,
+        F: FnMut(&T) -> bool,
+    {
+        let method = Method::DELETE;
+        let target = Target::parse(&method, url)?;
+        let mut races = 0;
+        loop {
+            let current = self.fetch(&target).await?;
+            let tag = strong_tag(&target, &method, &current)?;
+            let value: T = decode(&target, &Method::GET, &current)?;
+            if !f(&value) {
+                return Ok(false);
+            }
+            match self
+                .delete_once(&target, &Precondition::IfMatch(tag))
+                .await?
+            {
+                None => return Ok(true),
+                Some(err) => {
+                    races += 1;
+                    if races > self.inner.max_retries {
+                        return Err(gave_up(&target, &method, &err, races));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends one `DELETE` with the condition given, without reading first or retrying: with
+    /// [`Precondition::IfMatch`] of [`tag`](Self::tag), "delete the version I hold". Nothing
+    /// is held for `url` after a success.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Status`] for a refusal, `412` included (the held entry with that tag is
+    /// dropped); [`ErrorKind::InvalidUrl`], [`ErrorKind::Transport`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{App, HttpServer, http::StatusCode, web};
+    /// use etag_actix::client::{Client, Precondition};
+    /// use etag_actix::{EntityTag, PreconditionError, Preconditions, Validators};
+    ///
+    /// // A resource whose current tag is "v2".
+    /// async fn delete(pre: Preconditions) -> Result<&'static str, PreconditionError> {
+    ///     let current = EntityTag::strong("v2").unwrap();
+    ///     pre.check_with(Some(Validators { etag: Some(&current), last_modified: None }))?;
+    ///     Ok("")
+    /// }
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let server = HttpServer::new(|| App::new().route("/thing", web::delete().to(delete)))
+    ///     .workers(1)
+    ///     .bind("127.0.0.1:0")?;
+    /// let url = format!("http://{}/thing", server.addrs()[0]);
+    /// let server = server.run();
+    /// let handle = server.handle();
+    /// actix_web::rt::spawn(server);
+    ///
+    /// let client = Client::new(awc::Client::default());
+    /// let stale = Precondition::IfMatch(EntityTag::strong("v1")?);
+    /// let err = client.delete(&url, stale).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(StatusCode::PRECONDITION_FAILED));
+    /// client.delete(&url, Precondition::IfMatch(EntityTag::strong("v2")?)).await?;
+    ///
+    /// handle.stop(false).await;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn delete(&self, url: &str, precondition: Precondition) -> Result<(), ClientError> {
+        let target = Target::parse(&Method::DELETE, url)?;
+        match self.delete_once(&target, &precondition).await? {
+            None => Ok(()),
+            Some(lost) => Err(lost),
+        }
+    }
+
     async fn read_modify_write<T, B, F>(
         &self,
         method: WriteMethod,
@@ -907,10 +1057,7 @@ impl Client {
         let mut races = 0;
         loop {
             let current = self.fetch(&target).await?;
-            let tag = match &current.tag {
-                Some(tag) if !tag.is_weak() => tag.clone(),
-                _ => return Err(target.error(ErrorKind::Unprotected, &http_method)),
-            };
+            let tag = strong_tag(&target, &http_method, &current)?;
             let value: T = decode(&target, &Method::GET, &current)?;
             let body = encode(&target, &http_method, &f(&value))?;
             match self
@@ -921,17 +1068,40 @@ impl Client {
                 Written::PreconditionFailed(err) => {
                     races += 1;
                     if races > self.inner.max_retries {
-                        let (title, detail) = (err.title(), err.detail());
-                        let (title, detail) = (title.map(str::to_owned), detail.map(str::to_owned));
-                        return Err(target
-                            .error(ErrorKind::LostRaces, &http_method)
-                            .with_status(StatusCode::PRECONDITION_FAILED)
-                            .with_problem(title, detail)
-                            .with_races(races));
+                        return Err(gave_up(&target, &http_method, &err, races));
                     }
                 }
             }
         }
+    }
+
+    /// One `DELETE`: `None` when it succeeded, the `412` when it lost.
+    async fn delete_once(
+        &self,
+        target: &Target,
+        precondition: &Precondition,
+    ) -> Result<Option<ClientError>, ClientError> {
+        let method = Method::DELETE;
+        let request = self.request(method.clone(), target, None)?;
+        let extra = condition_headers(target, &method, precondition)?;
+        bump(&self.inner.counters.requests);
+        let mut response = request
+            .extra_headers(extra)
+            .send()
+            .await
+            .map_err(|err| transport(target, &method, &err))?;
+        let status = response.status();
+        if status.is_success() {
+            // RFC 9111 §4.4: a successful write invalidates what was held.
+            self.inner.store.borrow_mut().remove(&target.key);
+            // The resource is gone whatever the body says; it is read (and dropped) only so
+            // the connection can be reused.
+            let _ = response.body().limit(MAX_PROBLEM_BODY).await;
+            return Ok(None);
+        }
+        self.refused(target, &method, precondition, &mut response)
+            .await
+            .map(Some)
     }
 
     /// A frozen request for `target` with the header fields every call sends.
@@ -1051,22 +1221,7 @@ impl Client {
     ) -> Result<Written, ClientError> {
         let http_method = method.method();
         let request = self.request(http_method.clone(), target, Some(method.content_type()))?;
-        let mut extra = HeaderMap::new();
-        match precondition {
-            Precondition::IfMatch(tag) => {
-                // Never send the write without its condition.
-                let value = HeaderValue::try_from(tag.to_string()).map_err(|err| {
-                    target
-                        .error(ErrorKind::Unprotected, &http_method)
-                        .with_source(Message(err.to_string()))
-                })?;
-                extra.insert(header::IF_MATCH, value);
-            }
-            Precondition::IfNoneMatchAny => {
-                extra.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
-            }
-            Precondition::Unconditional => {}
-        }
+        let extra = condition_headers(target, &http_method, precondition)?;
         bump(&self.inner.counters.requests);
         let mut response = request
             .extra_headers(extra)
@@ -1094,6 +1249,24 @@ impl Client {
             );
             return Ok(Written::Done(Representation { status, body, tag }));
         }
+        self.refused(target, &http_method, precondition, &mut response)
+            .await
+            .map(Written::PreconditionFailed)
+    }
+
+    /// A write that did not succeed: `Ok` with the `412` when it lost a race (what it was
+    /// based on is dropped), `Err` for any other refusal.
+    async fn refused<S>(
+        &self,
+        target: &Target,
+        method: &Method,
+        precondition: &Precondition,
+        response: &mut ClientResponse<S>,
+    ) -> Result<ClientError, ClientError>
+    where
+        S: Stream<Item = Result<Bytes, PayloadError>>,
+    {
+        let status = response.status();
         if status == StatusCode::PRECONDITION_FAILED {
             bump(&self.inner.counters.precondition_failed);
             // The representation the write was based on is stale; one that another request
@@ -1109,13 +1282,12 @@ impl Client {
                     self.inner.store.borrow_mut().remove(&target.key);
                 }
             }
-            let err = self.status_error(target, &http_method, &mut response).await;
-            return Ok(Written::PreconditionFailed(err));
+            return Ok(self.status_error(target, method, response).await);
         }
         if matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE) {
             self.inner.store.borrow_mut().remove(&target.key);
         }
-        Err(self.status_error(target, &http_method, &mut response).await)
+        Err(self.status_error(target, method, response).await)
     }
 
     /// The body, up to the client's limit.
@@ -1181,6 +1353,54 @@ impl std::fmt::Debug for Client {
             .field("max_retries", &self.inner.max_retries)
             .finish_non_exhaustive()
     }
+}
+
+/// The header fields of `precondition`; never a write without its condition.
+fn condition_headers(
+    target: &Target,
+    method: &Method,
+    precondition: &Precondition,
+) -> Result<HeaderMap, ClientError> {
+    let mut headers = HeaderMap::new();
+    match precondition {
+        Precondition::IfMatch(tag) => {
+            let value = HeaderValue::try_from(tag.to_string()).map_err(|err| {
+                target
+                    .error(ErrorKind::Unprotected, method)
+                    .with_source(Message(err.to_string()))
+            })?;
+            headers.insert(header::IF_MATCH, value);
+        }
+        Precondition::IfNoneMatchAny => {
+            headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
+        }
+        Precondition::Unconditional => {}
+    }
+    Ok(headers)
+}
+
+/// The strong tag a write based on `current` sends as `If-Match`, or
+/// [`ErrorKind::Unprotected`].
+fn strong_tag(
+    target: &Target,
+    method: &Method,
+    current: &Representation,
+) -> Result<EntityTag, ClientError> {
+    match &current.tag {
+        Some(tag) if !tag.is_weak() => Ok(tag.clone()),
+        _ => Err(target.error(ErrorKind::Unprotected, method)),
+    }
+}
+
+/// [`ErrorKind::LostRaces`] after `races` lost races, with the last `412`'s problem details.
+fn gave_up(target: &Target, method: &Method, last: &ClientError, races: u32) -> ClientError {
+    let title = last.title().map(str::to_owned);
+    let detail = last.detail().map(str::to_owned);
+    target
+        .error(ErrorKind::LostRaces, method)
+        .with_status(StatusCode::PRECONDITION_FAILED)
+        .with_problem(title, detail)
+        .with_races(races)
 }
 
 /// The `title` and `detail` of a problem details (or any JSON object) body.

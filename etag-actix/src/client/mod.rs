@@ -7,7 +7,9 @@
 //!   `If-Match` with the tag of the representation the change was computed from, and on
 //!   `412 Precondition Failed` read again and compute the change again, a bounded number
 //!   of times: no update is lost to a concurrent writer. [`Client::create`] writes only if
-//!   nothing exists yet (`If-None-Match: *`).
+//!   nothing exists yet (`If-None-Match: *`). [`Client::delete_if`] deletes only what its
+//!   closure approved (`DELETE` with `If-Match`, decided again after a lost race), and
+//!   [`Client::delete`] sends one `DELETE` with a given condition.
 //! - [`ClientError`] says what failed: the status and the server's problem details, lost
 //!   races, transport, bodies that are too large or not the expected JSON.
 //!
