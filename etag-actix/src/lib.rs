@@ -269,9 +269,9 @@
 //! other direction: a service that calls its peers' tagged resources. `get` is a
 //! conditional `GET` that a `304` answers from the representation held (stored only when
 //! the response allows it, with its `Vary`, in a store bounded by entries and bytes);
-//! `update` (`PATCH`, JSON Merge Patch), `replace` (`PUT`) and `create` (`If-None-Match: *`)
-//! protect writes with `If-Match`, and re-read and re-apply the change after a `412`, a
-//! bounded number of times. The caching decisions are plain data in `client::TagStore`,
+//! `update` (`PATCH`, JSON Merge Patch), `replace` (`PUT`), `delete_if` (`DELETE`) and
+//! `create` (`If-None-Match: *`) protect writes with `If-Match`, and re-read and re-apply
+//! the change (or the decision) after a `412`, a bounded number of times. The caching decisions are plain data in `client::TagStore`,
 //! independent of awc. The module's docs have an example that runs.
 //!
 //! # Not covered

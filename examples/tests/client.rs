@@ -338,6 +338,65 @@ fn delete_if_deletes_only_what_f_approves_and_decides_again_after_a_lost_race() 
 }
 
 #[test]
+fn delete_if_sends_nothing_when_the_version_that_won_the_race_is_declined() {
+    let s = Server::start();
+    let url = format!("http://{}/products/2", s.addr);
+    let (_, start) = s.fetch("/products/2");
+    let start_stock = start["stock"].as_i64().unwrap();
+    let seen = run(async {
+        let client = Client::new(awc::Client::default());
+        let mut seen = Vec::new();
+        // Delete only while the stock is what it was; another writer changes it first.
+        let deleted = client
+            .delete_if(&url, |p: &Product| {
+                seen.push(p.stock);
+                if seen.len() == 1 {
+                    other_writer_adds(&url, 5);
+                }
+                p.stock == start_stock
+            })
+            .await
+            .unwrap();
+        assert!(!deleted);
+        let stats = client.stats();
+        // Read, DELETE (412), read again; no second DELETE.
+        assert_eq!((stats.requests, stats.precondition_failed), (3, 1));
+        seen
+    });
+    assert_eq!(seen, [start_stock, start_stock + 5]);
+    let (_, end) = s.fetch("/products/2");
+    assert_eq!(end["stock"].as_i64().unwrap(), start_stock + 5);
+}
+
+#[test]
+fn a_delete_of_what_another_client_deleted_is_a_404_and_drops_the_entry() {
+    let s = Server::start();
+    let url = format!("http://{}/products/3", s.addr);
+    run(async {
+        let client = Client::new(awc::Client::default());
+        let _: Product = client.get(&url).await.unwrap();
+        let held = client.tag(&url).unwrap();
+        let other = url.clone();
+        std::thread::spawn(move || {
+            run(async move {
+                let other_client = Client::new(awc::Client::default());
+                other_client.delete_if(&other, |_: &Product| true).await
+            })
+        })
+        .join()
+        .unwrap()
+        .unwrap();
+        let err = client
+            .delete(&url, Precondition::IfMatch(held))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Status);
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(client.tag(&url), None);
+    });
+}
+
+#[test]
 fn delete_if_gives_up_after_the_configured_number_of_lost_races() {
     let s = Server::start();
     let url = format!("http://{}/products/3", s.addr);
@@ -571,6 +630,30 @@ impl Tiny {
                     }),
                 )
                 .route(
+                    "/moved",
+                    web::get().to(|| async {
+                        HttpResponse::Ok()
+                            .insert_header(("etag", "\"m1\""))
+                            .json(json!({ "n": 5 }))
+                    }),
+                )
+                .route(
+                    "/moved",
+                    web::delete().to(|| async {
+                        HttpResponse::MovedPermanently()
+                            .insert_header(("location", "/elsewhere"))
+                            .finish()
+                    }),
+                )
+                .route(
+                    "/elsewhere",
+                    web::get().to(|| async {
+                        HttpResponse::Ok()
+                            .insert_header(("etag", "\"e1\""))
+                            .json(json!({ "n": 6 }))
+                    }),
+                )
+                .route(
                     "/not-json",
                     web::get().to(|| async {
                         HttpResponse::Ok()
@@ -633,6 +716,11 @@ fn a_representation_without_a_strong_tag_is_not_written_blind() {
                 .unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Unprotected, "{path}: {err}");
             assert_eq!(err.status(), None);
+            let err = client
+                .delete_if(&tiny.url(path), |_: &serde_json::Value| true)
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Unprotected, "{path}: {err}");
         }
         assert_eq!(tiny.writes.load(Ordering::SeqCst), 0);
         // Untagged is not stored; weak is, and revalidates.
@@ -641,6 +729,29 @@ fn a_representation_without_a_strong_tag_is_not_written_blind() {
             client.tag(&tiny.url("/weak")),
             Some(EntityTag::weak("w1").unwrap())
         );
+        tiny.handle.stop(false).await;
+    });
+}
+
+#[test]
+fn a_redirected_delete_is_no_deletion_and_drops_what_was_held() {
+    run(async {
+        let tiny = Tiny::start();
+        // The awc client to give `Client` when a peer may redirect writes: awc would
+        // otherwise follow the 301 with a GET of /elsewhere, whose 200 looks like success.
+        let client = Client::new(awc::Client::builder().disable_redirects().finish());
+        let url = tiny.url("/moved");
+        let _: serde_json::Value = client.get(&url).await.unwrap();
+        assert_eq!(client.tag(&url), Some(EntityTag::strong("m1").unwrap()));
+        let err = client
+            .delete_if(&url, |_: &serde_json::Value| true)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Status);
+        assert_eq!(err.status(), Some(StatusCode::MOVED_PERMANENTLY));
+        // RFC 9111 §4.4: a 3xx to an unsafe method invalidates what was held.
+        assert_eq!(client.tag(&url), None);
+        assert_eq!(tiny.writes.load(Ordering::SeqCst), 1);
         tiny.handle.stop(false).await;
     });
 }

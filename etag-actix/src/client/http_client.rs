@@ -38,13 +38,19 @@ const MAX_PROBLEM_BODY: usize = 64 << 10;
 ///   kept as bytes; each call deserializes them again (so `T` needs no `Clone`, and two
 ///   calls with different `T` share one entry).
 /// - **Writes** (`PATCH` with `application/merge-patch+json`, `PUT` with
-///   `application/json`) drop the held entry when they succeed, and when they fail with
-///   `412` if it is the one the write was based on. A
+///   `application/json`, `DELETE`) drop the held entry when they succeed or are redirected
+///   (RFC 9111 §4.4), and when they fail with `412` if it is the one the write was based on. A
 ///   successful response's body is taken as the new representation, and stored with its
 ///   `ETag`, when it is a non-empty `200` or `201` whose `Content-Location` is absent or
 ///   names the target; otherwise (`204`, another `Content-Location`) the client reads the
 ///   target again.
 /// - **Memory** is bounded by [`StoreLimits`] (entries and bytes, least recently used out).
+/// - **Redirects** are awc's business: `awc::Client::default()` follows them, and on a
+///   `301`, `302` or `303` it turns a `PUT`, `PATCH` or `DELETE` into a `GET` of the new
+///   location (keeping `If-Match`), whose `200` would then look like the write's success.
+///   When a peer may redirect writes, build the awc client with
+///   `awc::Client::builder().disable_redirects().finish()`: the `3xx` then comes back as
+///   an [`ErrorKind::Status`] error.
 ///
 /// One `Client` lives on one actix runtime (awc's client is not `Send`). Clones share the
 /// connection pool and the store, so tasks on that runtime can share it; the store is
@@ -325,7 +331,7 @@ impl WriteMethod {
     }
 }
 
-/// The condition a single [`Client::write`] carries.
+/// The condition a single [`Client::write`] or [`Client::delete`] carries.
 ///
 /// # Examples
 ///
@@ -441,8 +447,8 @@ impl Client {
     /// use etag_actix::client::Client;
     ///
     /// let client = Client::new(awc::Client::default());
-    /// let request = client.http().delete("http://127.0.0.1:8080/products/1");
-    /// assert_eq!(request.get_method(), actix_web::http::Method::DELETE);
+    /// let request = client.http().post("http://127.0.0.1:8080/products");
+    /// assert_eq!(request.get_method(), actix_web::http::Method::POST);
     /// ```
     pub fn http(&self) -> &awc::Client {
         &self.inner.http
@@ -895,16 +901,19 @@ impl Client {
     /// (conditionally), calls `f` on it, and when `f` says `true` sends `DELETE` with
     /// `If-Match` of the tag of what `f` saw, so nothing another writer changed in between
     /// is deleted. On `412 Precondition Failed` it reads again and asks `f` again, at most
-    /// [`max_retries`](ClientBuilder::max_retries) times. Returns whether it deleted; when
-    /// `f` says `false` nothing is sent after the read. Nothing is held for `url`
-    /// afterwards.
+    /// [`max_retries`](ClientBuilder::max_retries) times.
+    ///
+    /// Returns `true` when the server answered the `DELETE` with a `2xx` (a `202 Accepted`
+    /// says the deletion was accepted, perhaps not yet done), after which nothing is held for
+    /// `url`; `false` when `f` declined, and then nothing is sent after the read.
     ///
     /// # Errors
     ///
     /// Those of [`get`](Self::get) for the read (a `404` when there is nothing to delete;
     /// `f` is not called); [`ErrorKind::Unprotected`] when the representation has no strong
     /// `ETag` (nothing is sent); [`ErrorKind::LostRaces`] after too many `412`s;
-    /// [`ErrorKind::Status`] for any other refusal.
+    /// [`ErrorKind::Status`] for any other answer to the `DELETE`, such as a `404` or `410`
+    /// when another client deleted it after the read (nothing is held for `url` then).
     ///
     /// # Examples
     ///
@@ -992,12 +1001,13 @@ impl Client {
 
     /// Sends one `DELETE` with the condition given, without reading first or retrying: with
     /// [`Precondition::IfMatch`] of [`tag`](Self::tag), "delete the version I hold". Nothing
-    /// is held for `url` after a success.
+    /// is held for `url` after a `2xx`.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::Status`] for a refusal, `412` included (the held entry with that tag is
-    /// dropped); [`ErrorKind::InvalidUrl`], [`ErrorKind::Transport`].
+    /// dropped); [`ErrorKind::InvalidUrl`], [`ErrorKind::Transport`];
+    /// [`ErrorKind::Unprotected`] for an `If-Match` tag that is no valid header value.
     ///
     /// # Examples
     ///
@@ -1094,9 +1104,10 @@ impl Client {
         if status.is_success() {
             // RFC 9111 §4.4: a successful write invalidates what was held.
             self.inner.store.borrow_mut().remove(&target.key);
-            // The resource is gone whatever the body says; it is read (and dropped) only so
-            // the connection can be reused.
-            let _ = response.body().limit(MAX_PROBLEM_BODY).await;
+            // The server took the DELETE whatever the body says; a small body is read (and
+            // dropped) only so the connection can be reused.
+            let limit = self.inner.max_body.min(MAX_PROBLEM_BODY);
+            let _ = response.body().limit(limit).await;
             return Ok(None);
         }
         self.refused(target, &method, precondition, &mut response)
@@ -1284,7 +1295,9 @@ impl Client {
             }
             return Ok(self.status_error(target, method, response).await);
         }
-        if matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE) {
+        // RFC 9111 §4.4: a non-error answer to an unsafe method (a redirect here) invalidates
+        // the target; so does learning that it is gone.
+        if status.is_redirection() || matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE) {
             self.inner.store.borrow_mut().remove(&target.key);
         }
         Err(self.status_error(target, method, response).await)
