@@ -416,6 +416,11 @@ impl Preconditions {
     /// deriving `ETag` with the same `#[etag]` fields as the model (say `id` and `version`)
     /// computes the model's tag without loading it.
     ///
+    /// The tag is the only validator it knows, so its 304 carries no `Last-Modified`: for a
+    /// resource whose 200 sends one, answer early with [`check_with`](Self::check_with) and
+    /// both validators, or with [`Tagged::head`](crate::Tagged::head), so that the 304
+    /// carries what the 200 would.
+    ///
     /// # Errors
     ///
     /// `304` when the client's copy is current (`GET`/`HEAD`), `412` or `400` as
@@ -509,6 +514,12 @@ impl Preconditions {
     }
 
     /// The `If-Unmodified-Since` date, if present and valid (any of the three HTTP-date forms).
+    ///
+    /// This reports the header, not the evaluator's use of it: it is returned even when
+    /// `If-Match` is present (the evaluator then ignores it, RFC 9110 §13.1.4), and a date
+    /// before 1970 gives `None` (the evaluator reads it, and it fails against any resource
+    /// modified since). A store that adds the date to its compare-and-swap should do so only
+    /// when [`if_match`](Self::if_match) is `None`, as the evaluator does.
     ///
     /// # Examples
     ///
