@@ -580,6 +580,17 @@ struct Tiny {
     writes: Arc<AtomicUsize>,
 }
 
+/// A `GET` answering `{ "n": n }` with the header fields given.
+fn json_with(headers: &'static [(&'static str, &'static str)], n: u32) -> actix_web::Route {
+    web::get().to(move || async move {
+        let mut res = HttpResponse::Ok();
+        for &field in headers {
+            res.insert_header(field);
+        }
+        res.json(json!({ "n": n }))
+    })
+}
+
 impl Tiny {
     fn start() -> Self {
         let conditional_gets = Arc::new(AtomicUsize::new(0));
@@ -600,43 +611,16 @@ impl Tiny {
                 })
                 .route(
                     "/no-store",
-                    web::get().to(|| async {
-                        HttpResponse::Ok()
-                            .insert_header(("etag", "\"ns1\""))
-                            .insert_header(("cache-control", "no-store"))
-                            .json(json!({ "n": 1 }))
-                    }),
+                    json_with(&[("etag", "\"ns1\""), ("cache-control", "no-store")], 1),
                 )
                 .route(
                     "/vary-any",
-                    web::get().to(|| async {
-                        HttpResponse::Ok()
-                            .insert_header(("etag", "\"va1\""))
-                            .insert_header(("vary", "*"))
-                            .json(json!({ "n": 2 }))
-                    }),
+                    json_with(&[("etag", "\"va1\""), ("vary", "*")], 2),
                 )
-                .route(
-                    "/untagged",
-                    web::get().to(|| async { HttpResponse::Ok().json(json!({ "n": 3 })) }),
-                )
+                .route("/untagged", json_with(&[], 3))
                 .route("/untagged", web::patch().to(HttpResponse::Ok))
-                .route(
-                    "/weak",
-                    web::get().to(|| async {
-                        HttpResponse::Ok()
-                            .insert_header(("etag", "W/\"w1\""))
-                            .json(json!({ "n": 4 }))
-                    }),
-                )
-                .route(
-                    "/moved",
-                    web::get().to(|| async {
-                        HttpResponse::Ok()
-                            .insert_header(("etag", "\"m1\""))
-                            .json(json!({ "n": 5 }))
-                    }),
-                )
+                .route("/weak", json_with(&[("etag", "W/\"w1\"")], 4))
+                .route("/moved", json_with(&[("etag", "\"m1\"")], 5))
                 .route(
                     "/moved",
                     web::delete().to(|| async {
@@ -645,14 +629,7 @@ impl Tiny {
                             .finish()
                     }),
                 )
-                .route(
-                    "/elsewhere",
-                    web::get().to(|| async {
-                        HttpResponse::Ok()
-                            .insert_header(("etag", "\"e1\""))
-                            .json(json!({ "n": 6 }))
-                    }),
-                )
+                .route("/elsewhere", json_with(&[("etag", "\"e1\"")], 6))
                 .route(
                     "/not-json",
                     web::get().to(|| async {
